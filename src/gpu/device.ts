@@ -1,0 +1,82 @@
+// Acquire a WebGPU adapter and device through Dawn's Node binding (`webgpu`), and describe them.
+import { create, globals } from 'webgpu';
+
+export interface AdapterReport {
+  vendor: string;
+  architecture: string;
+  device: string;
+  description: string;
+  /** Software rasterisers (lavapipe, SwiftShader) want different tilings from real GPUs. */
+  isSoftware: boolean;
+  features: string[];
+  limits: Record<string, number>;
+}
+
+export interface AcquiredDevice {
+  adapter: GPUAdapter;
+  device: GPUDevice;
+  report: AdapterReport;
+}
+
+/** Features we use when the adapter has them. */
+const WANTED_FEATURES = ['timestamp-query', 'shader-f16', 'subgroups'] as const;
+
+/** Limits we raise to the adapter's maximum: big feature batches and big workgroup tiles. */
+const RAISED_LIMITS = [
+  'maxStorageBufferBindingSize',
+  'maxBufferSize',
+  'maxComputeWorkgroupStorageSize',
+  'maxComputeInvocationsPerWorkgroup',
+  'maxComputeWorkgroupSizeX',
+  'maxComputeWorkgroupSizeY',
+  'maxComputeWorkgroupsPerDimension',
+  'maxStorageBuffersPerShaderStage',
+] as const;
+
+/**
+ * The Dawn instance. It must stay referenced for the life of the process: if the GPU object is garbage
+ * collected, Dawn's instance goes with it and the next wait on a device aborts the process.
+ */
+let dawn: GPU | null = null;
+
+function navigatorGpu(): GPU {
+  if (!dawn) {
+    // GPUBufferUsage, GPUMapMode, ... are needed as globals by code written for the browser API.
+    Object.assign(globalThis, globals);
+    dawn = create([]);
+  }
+  return dawn;
+}
+
+/** Returns null when no adapter exists (no Vulkan driver, no GPU): callers decide whether that is fatal. */
+export async function acquireDevice(): Promise<AcquiredDevice | null> {
+  const adapter = await navigatorGpu().requestAdapter({ powerPreference: 'high-performance' });
+  if (!adapter) return null;
+  const requiredFeatures = WANTED_FEATURES.filter((f) => adapter.features.has(f)) as GPUFeatureName[];
+  const requiredLimits: Record<string, number> = {};
+  for (const name of RAISED_LIMITS) requiredLimits[name] = adapter.limits[name];
+  const device = await adapter.requestDevice({ requiredFeatures, requiredLimits });
+  return { adapter, device, report: describeAdapter(adapter, device) };
+}
+
+function describeAdapter(adapter: GPUAdapter, device: GPUDevice): AdapterReport {
+  const info = adapter.info;
+  const limits: Record<string, number> = {};
+  for (const name of RAISED_LIMITS) limits[name] = device.limits[name];
+  limits.maxComputeWorkgroupSizeZ = device.limits.maxComputeWorkgroupSizeZ;
+  limits.minUniformBufferOffsetAlignment = device.limits.minUniformBufferOffsetAlignment;
+  const text = `${info.vendor} ${info.architecture} ${info.device} ${info.description}`.toLowerCase();
+  return {
+    vendor: info.vendor,
+    architecture: info.architecture,
+    device: info.device,
+    description: info.description,
+    isSoftware: /llvmpipe|lavapipe|swiftshader|software/.test(text),
+    features: [...device.features].sort(),
+    limits,
+  };
+}
+
+export function adapterName(report: AdapterReport): string {
+  return report.description || `${report.vendor} ${report.architecture} ${report.device}`.trim();
+}

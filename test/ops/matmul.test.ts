@@ -1,0 +1,46 @@
+import { expect, it } from 'vitest';
+import { matmul, matmulReference } from '../../src/ops/matmul.js';
+import { describeBackends } from '../helpers/backends.js';
+import { expectClose } from '../helpers/expect-close.js';
+import { loadGolden } from '../helpers/golden.js';
+
+const golden = loadGolden('core');
+const cases = golden.names('matmul.').filter((n) => n.endsWith('.c')).map((n) => n.slice('matmul.'.length, -'.c'.length));
+// f32 sums of up to 130 products of N(0,1) values: errors grow like sqrt(K) * eps * |terms|.
+const TOL = { atol: 1e-5, rtol: 1e-5 };
+
+it('has the golden cases', () => expect(cases.length).toBeGreaterThanOrEqual(6));
+
+describeBackends('matmul vs torch.matmul', (backend) => {
+  for (const name of cases) {
+    it(name, async () => {
+      const a = golden.get(`matmul.${name}.a`);
+      const b = golden.get(`matmul.${name}.b`);
+      const c = golden.get(`matmul.${name}.c`);
+      const transA = name.startsWith('transA');
+      const transB = name.startsWith('transB');
+      const ta = backend.upload(a.data, a.shape);
+      const tb = backend.upload(b.data, b.shape);
+      const out = matmul(backend, ta, tb, { transA, transB });
+      expect(out.shape).toEqual(c.shape);
+      expectClose(await out.read(), c.data, TOL, `matmul ${name}`);
+      for (const t of [ta, tb, out]) t.dispose();
+    });
+  }
+
+  it('accumulates into an existing output (C += A·B)', async () => {
+    const { data: a, shape: sa } = golden.get('matmul.odd_37x29x53.a');
+    const { data: b, shape: sb } = golden.get('matmul.odd_37x29x53.b');
+    const { data: c } = golden.get('matmul.odd_37x29x53.c');
+    const out = backend.upload(c, [37, 29]);
+    matmul(backend, backend.upload(a, sa.slice(1)), backend.upload(b, sb.slice(1)), { out });
+    expectClose(await out.read(), Array.from(c, (v) => 2 * v), { atol: 2e-5, rtol: 1e-5 }, 'matmul accumulate');
+  });
+});
+
+it('the float64 reference agrees with torch', () => {
+  const a = golden.get('matmul.transB_20x70x9.a');
+  const b = golden.get('matmul.transB_20x70x9.b');
+  const c = golden.get('matmul.transB_20x70x9.c');
+  expectClose(matmulReference(a.data, b.data, 20, 70, 9, false, true), c.data, { atol: 1e-5, rtol: 1e-5 }, 'reference');
+});
