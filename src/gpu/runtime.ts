@@ -43,7 +43,8 @@ export class GpuRuntime {
   private uniformChunkIndex = 0;
   private readonly stagingToDestroy: GPUBuffer[] = [];
   private pendingError: Error | null = null;
-  private readonly pipelineChecks: Promise<void>[] = [];
+  /** Error-scope results not yet awaited: sync() and read() settle them all before reporting. */
+  private readonly errorChecks: Promise<void>[] = [];
   private readonly uniformAlign: number;
   /** SER_GPU_DEBUG=1 submits every dispatch alone, so an error names exactly one kernel. */
   private readonly submitEachDispatch = process.env.SER_GPU_DEBUG === '1';
@@ -88,7 +89,7 @@ export class GpuRuntime {
       layout: 'auto',
       compute: { module, entryPoint: entry, constants: { ...constants } },
     });
-    this.pipelineChecks.push(
+    this.errorChecks.push(
       this.device.popErrorScope().then(async (error) => {
         if (!error) return;
         const info = await module.getCompilationInfo();
@@ -150,7 +151,11 @@ export class GpuRuntime {
 
   /** Submits everything recorded so far. Errors of earlier batches surface here, naming their kernels. */
   submit(): void {
-    this.throwPendingError();
+    if (this.pendingError) {
+      // Work recorded after a failure would fail again (invalid pipelines, bind groups): drop it.
+      this.discardBatch();
+      this.throwPendingError();
+    }
     if (!this.encoder) return;
     this.endPass();
     this.writeUniformChunks();
@@ -162,17 +167,22 @@ export class GpuRuntime {
     this.batchKernels = [];
     for (const b of this.stagingToDestroy.splice(0)) b.destroy();
     for (const scope of ['out-of-memory', 'validation']) {
-      void this.device.popErrorScope().then((error) => {
-        if (error) this.pendingError ??= new Error(`WebGPU ${scope} error in a batch of kernels [${summarise(kernels)}]: ${error.message}`);
-      });
+      this.errorChecks.push(
+        this.device.popErrorScope().then((error) => {
+          if (error) this.pendingError ??= new Error(`WebGPU ${scope} error in a batch of kernels [${summarise(kernels)}]: ${error.message}`);
+        }),
+      );
     }
   }
 
   /** Waits for every submitted command; throws the first error any of them raised. */
   async sync(): Promise<void> {
-    this.submit();
-    await Promise.all(this.pipelineChecks.splice(0));
-    await this.device.queue.onSubmittedWorkDone();
+    try {
+      this.submit();
+    } finally {
+      await this.device.queue.onSubmittedWorkDone();
+      await this.settleErrorChecks();
+    }
     this.throwPendingError();
   }
 
@@ -182,13 +192,14 @@ export class GpuRuntime {
     const staging = this.pool.acquire(size, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST, 'readback');
     this.copy(src, staging, size);
     this.submit();
-    await Promise.all(this.pipelineChecks.splice(0));
     try {
       await staging.mapAsync(GPUMapMode.READ, 0, size);
     } catch (error) {
+      await this.settleErrorChecks();
       this.throwPendingError();
       throw error;
     }
+    await this.settleErrorChecks();
     const bytes = staging.getMappedRange(0, size).slice(0, byteLength);
     staging.unmap();
     this.pool.release(staging);
@@ -272,6 +283,20 @@ export class GpuRuntime {
     this.uniformChunkIndex = 0;
   }
 
+  private discardBatch(): void {
+    this.endPass();
+    this.encoder = null;
+    this.batchKernels = [];
+    for (const b of this.stagingToDestroy.splice(0)) b.destroy();
+    for (const chunk of this.uniformChunks) chunk.used = 0;
+    this.uniformChunkIndex = 0;
+  }
+
+  private async settleErrorChecks(): Promise<void> {
+    while (this.errorChecks.length > 0) await Promise.all(this.errorChecks.splice(0));
+  }
+
+  /** Throws the first error since the last throw; later errors of the same failure are dropped with it. */
   private throwPendingError(): void {
     const error = this.pendingError;
     if (error) {

@@ -1,0 +1,28 @@
+// The ser-gpu command line. Each command lives in its own file and imports its work lazily, so
+// `ser-gpu --help` loads neither Dawn nor gpu.js.
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { demoCommand } from './commands/demo.js';
+import { infoCommand } from './commands/info.js';
+
+const cli = yargs(hideBin(process.argv))
+  .scriptName('ser-gpu')
+  .command(infoCommand)
+  .command(demoCommand)
+  .demandCommand(1, 'name a command; see --help')
+  .strict()
+  .fail((message, error, y) => {
+    if (error) throw error;
+    process.stderr.write(`${y.help()}\n\n${message}\n`);
+    process.exit(2);
+  })
+  .help();
+
+try {
+  await cli.parseAsync();
+} catch (error) {
+  // Errors name the file or kernel and the problem; a stack trace adds nothing for a user.
+  process.stderr.write(`ser-gpu: ${(error as Error).message}\n`);
+  if (process.env.SER_GPU_DEBUG === '1') process.stderr.write(`${(error as Error).stack}\n`);
+  process.exitCode = 1;
+}
