@@ -1,6 +1,8 @@
-// Batched matrix product C[b] = op(A[b]) · op(B[b]), op = identity or transpose (TRANS_A / TRANS_B).
+// Batched matrix product C[b] = op(A[b]) · op(B[b]) (+ bias[col] when HAS_BIAS), op = identity or
+// transpose (TRANS_A / TRANS_B).
 //   A: [batch, M, K] (or [batch, K, M] when TRANS_A)   B: [batch, K, N] (or [batch, N, K] when TRANS_B)
 //   C: [batch, M, N], row-major f32. A batch stride of 0 broadcasts that operand over the batch.
+//   bias: [N], added to every row in the epilogue (a dense layer's forward), saving a pass over C.
 // Each invocation accumulates a 4x4 register tile over the whole K loop and reads its operands straight
 // from storage: on software adapters (lavapipe) workgroup barriers cost more than the reuse they buy,
 // and on real GPUs the L1 cache serves the re-reads of neighbouring invocations.
@@ -19,9 +21,11 @@ struct Params {
 @group(0) @binding(1) var<storage, read> a: array<f32>;
 @group(0) @binding(2) var<storage, read> b: array<f32>;
 @group(0) @binding(3) var<storage, read_write> c: array<f32>;
+@group(0) @binding(4) var<storage, read> bias: array<f32>; // any read-only buffer when !HAS_BIAS
 
 override TRANS_A: bool = false;
 override TRANS_B: bool = false;
+override HAS_BIAS: bool = false;
 override WG_X: u32 = 8;
 override WG_Y: u32 = 8;
 
@@ -62,7 +66,9 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
       let col = col0 + j;
       if (col < params.N) {
         let i = baseC + row * params.N + col;
-        c[i] = select(0.0, c[i], params.accumulate == 1u) + acc[r][j];
+        var v = select(0.0, c[i], params.accumulate == 1u) + acc[r][j];
+        if (HAS_BIAS) { v += bias[col]; }
+        c[i] = v;
       }
     }
   }

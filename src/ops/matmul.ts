@@ -8,6 +8,8 @@ export interface MatmulOptions {
   transB?: boolean;
   /** Add the product into `out` instead of overwriting it (gradient accumulation). */
   out?: Tensor;
+  /** [N], added to every row of the product (fused into the kernel's epilogue). */
+  bias?: Tensor;
 }
 
 interface MatmulShape {
@@ -38,25 +40,28 @@ const WG = 8;
 const TILE = 4;
 
 export function matmul(backend: Backend, a: Tensor, b: Tensor, options: MatmulOptions = {}): Tensor {
-  const { transA = false, transB = false } = options;
+  const { transA = false, transB = false, bias } = options;
   const s = matmulShape(a.shape, b.shape, transA, transB);
   const outShape = s.batch === 1 && a.shape.length === 2 && b.shape.length === 2 ? [s.M, s.N] : [s.batch, s.M, s.N];
   const accumulate = options.out !== undefined;
   if (options.out && options.out.size !== s.batch * s.M * s.N) throw new Error(`matmul: out [${options.out.shape}] is not [${outShape}]`);
+  if (bias && bias.size !== s.N) throw new Error(`matmul: bias [${bias.shape}] does not have ${s.N} elements`);
   if (backend.kind === 'webgpu') {
     const out = options.out ?? backend.empty(outShape);
     backend.runtime.run({
       shader: 'matmul',
-      constants: { TRANS_A: Number(transA), TRANS_B: Number(transB), WG_X: WG, WG_Y: WG },
+      constants: { TRANS_A: Number(transA), TRANS_B: Number(transB), HAS_BIAS: Number(!!bias), WG_X: WG, WG_Y: WG },
       uniforms: [s.M, s.N, s.K, s.strideA, s.strideB, Number(accumulate)],
-      buffers: [a.buffer, b.buffer, out.buffer],
+      // The bias binding is statically used, so it needs a buffer even when unread: `a` (read-only aliases are legal).
+      buffers: [a.buffer, b.buffer, out.buffer, (bias ?? a).buffer],
       workgroups: [groups(s.N, WG * TILE), groups(s.M, WG * TILE), s.batch],
     });
     return out;
   }
   const kernel = backend.kernel('matmul', matmulCpuKernel, s.batch * s.M * s.N);
   const prev = options.out ? options.out.host : new Float32Array(0);
-  const result = kernel(a.host, b.host, prev, s.M, s.N, s.K, s.strideA, s.strideB, Number(transA), Number(transB), Number(accumulate)) as Float32Array;
+  const biasHost = bias ? bias.host : new Float32Array(0);
+  const result = kernel(a.host, b.host, prev, biasHost, s.M, s.N, s.K, s.strideA, s.strideB, Number(transA), Number(transB), Number(accumulate), Number(!!bias)) as Float32Array;
   if (options.out) {
     options.out.host.set(result);
     return options.out;
@@ -65,9 +70,9 @@ export function matmul(backend: Backend, a: Tensor, b: Tensor, options: MatmulOp
 }
 
 const matmulCpuKernel: CpuKernelFunction = function (
-  a: number[], b: number[], prev: number[],
+  a: number[], b: number[], prev: number[], bias: number[],
   M: number, N: number, K: number, strideA: number, strideB: number,
-  transA: number, transB: number, accumulate: number,
+  transA: number, transB: number, accumulate: number, hasBias: number,
 ) {
   const i = this.thread.x;
   const batch = Math.floor(i / (M * N));
@@ -80,6 +85,7 @@ const matmulCpuKernel: CpuKernelFunction = function (
     sum += av * bv;
   }
   if (accumulate > 0) sum += prev[i];
+  if (hasBias > 0) sum += bias[col];
   return sum;
 };
 
