@@ -1,0 +1,97 @@
+import { expect, it } from 'vitest';
+import type { Backend } from '../../src/backend/types.js';
+import {
+  softmaxCrossEntropyBackward,
+  softmaxCrossEntropyBackwardReference,
+  softmaxCrossEntropyForward,
+  softmaxCrossEntropyReference,
+} from '../../src/ops/softmax-ce.js';
+import { describeBackends } from '../helpers/backends.js';
+import { expectClose } from '../helpers/expect-close.js';
+import { loadGolden } from '../helpers/golden.js';
+
+const golden = loadGolden('softmax_ce');
+const cases = golden.names('ce.').filter((n) => n.endsWith('.loss')).map((n) => n.slice('ce.'.length, -'.loss'.length));
+
+// f32 log-sum-exp of one row plus a sum over <= 32 rows: a few ulps of the loss (up to 2000 at +-1000 logits).
+const LOSS_TOL = { atol: 1e-6, rtol: 2e-6 };
+// exp and one division per probability: a few ulps, and probabilities of e^-2000 underflow to exactly 0.
+const PROBS_TOL = { atol: 1e-9, rtol: 2e-6 };
+// p - onehot cancels when p ~ 1: the error is absolute, ~2 ulp(1) * w[y] / sum_i w[y_i] (weights <= 2).
+const gradTol = (N: number) => ({ atol: 5e-7 / N, rtol: 2e-6 });
+
+function load(name: string) {
+  const p = `ce.${name}`;
+  const logits = golden.get(`${p}.logits`);
+  const labels = golden.raw(`${p}.labels`).data as Int32Array;
+  const weights = golden.names(`${p}.weights`).length ? golden.get(`${p}.weights`).data : null;
+  const [N, K] = logits.shape;
+  return { logits, labels, weights, N, K, eps: (golden.raw(`${p}.smoothing`).data as Float64Array)[0] };
+}
+
+function upload(backend: Backend, c: ReturnType<typeof load>) {
+  return {
+    logits: backend.upload(c.logits.data, c.logits.shape),
+    labels: backend.upload(c.labels, [c.N], 'i32'),
+    opts: { classWeights: c.weights && backend.upload(c.weights, [c.K]), labelSmoothing: c.eps },
+  };
+}
+
+it('has the golden cases', () => expect(cases.length).toBeGreaterThanOrEqual(8));
+
+describeBackends('softmax cross-entropy vs torch.nn.functional.cross_entropy', (backend) => {
+  for (const name of cases) {
+    it(name, async () => {
+      const c = load(name);
+      const t = upload(backend, c);
+      const { loss, probs } = softmaxCrossEntropyForward(backend, t.logits, t.labels, t.opts);
+      const dlogits = softmaxCrossEntropyBackward(backend, probs, t.labels, t.opts);
+      expectClose(await loss.read(), golden.get(`ce.${name}.loss`).data, LOSS_TOL, `${name} loss`);
+      expectClose(await probs.read(), golden.get(`ce.${name}.probs`).data, PROBS_TOL, `${name} probs`);
+      expectClose(await dlogits.read(), golden.get(`ce.${name}.dlogits`).data, gradTol(c.N), `${name} dlogits`);
+    });
+  }
+
+  it('scales dlogits by lossScale[0]', async () => {
+    const c = load('weights_smooth');
+    const t = upload(backend, c);
+    const { probs } = softmaxCrossEntropyForward(backend, t.logits, t.labels, t.opts);
+    const dlogits = softmaxCrossEntropyBackward(backend, probs, t.labels, t.opts, backend.upload([2.5], [1]));
+    const expected = golden.get('ce.weights_smooth.dlogits').data.map((v) => 2.5 * v);
+    expectClose(await dlogits.read(), expected, { atol: 2.5 * gradTol(c.N).atol, rtol: 2e-6 }, 'scaled dlogits');
+  });
+
+  it('rejects labels that are not i32 [N]', () => {
+    const logits = backend.upload(new Float32Array(16), [2, 8]);
+    expect(() => softmaxCrossEntropyForward(backend, logits, backend.upload([0, 1], [2]))).toThrow(/i32/);
+  });
+});
+
+it('the float64 reference agrees with torch', () => {
+  for (const name of cases) {
+    const c = load(name);
+    const ref = softmaxCrossEntropyReference(c.logits.data, c.labels, c.N, c.K, c.weights, c.eps);
+    expectClose([ref.loss], golden.get(`ce.${name}.loss`).data, { atol: 0, rtol: 1e-7 }, `${name} reference loss`);
+    const grad = softmaxCrossEntropyBackwardReference(ref.probs, c.labels, c.N, c.K, c.weights, c.eps);
+    expectClose(grad, golden.get(`ce.${name}.dlogits`).data, { atol: 1e-12, rtol: 1e-7 }, `${name} reference dlogits`);
+  }
+});
+
+it('the float64 backward matches finite differences of the float64 loss', () => {
+  const h = 1e-6;
+  for (const name of ['plain', 'weights_smooth', 'batch1_weights_smooth']) {
+    const c = load(name);
+    const z = Float64Array.from(c.logits.data);
+    const lossAt = () => softmaxCrossEntropyReference(z, c.labels, c.N, c.K, c.weights, c.eps).loss;
+    const grad = softmaxCrossEntropyBackwardReference(softmaxCrossEntropyReference(z, c.labels, c.N, c.K, c.weights, c.eps).probs, c.labels, c.N, c.K, c.weights, c.eps);
+    const fd = z.map((v, i) => {
+      z[i] = v + h;
+      const up = lossAt();
+      z[i] = v - h;
+      const down = lossAt();
+      z[i] = v;
+      return (up - down) / (2 * h);
+    });
+    expectClose(grad, fd, { atol: 1e-8, rtol: 1e-6 }, `${name} finite differences`);
+  }
+});
