@@ -1,4 +1,5 @@
 // Batched matmul with optional transposes: shaders/matmul.wgsl on WebGPU, a gpu.js kernel on the CPU.
+import type { IKernelRunShortcut } from 'gpu.js';
 import type { Backend, CpuKernelFunction } from '../backend/types.js';
 import { groups } from '../gpu/grid.js';
 import type { Tensor } from '../tensor.js';
@@ -58,7 +59,7 @@ export function matmul(backend: Backend, a: Tensor, b: Tensor, options: MatmulOp
     });
     return out;
   }
-  const kernel = backend.kernel('matmul', matmulCpuKernel, s.batch * s.M * s.N);
+  const kernel = longLoops(backend.kernel('matmul', matmulCpuKernel, s.batch * s.M * s.N));
   const prev = options.out ? options.out.host : new Float32Array(0);
   const biasHost = bias ? bias.host : new Float32Array(0);
   const result = kernel(a.host, b.host, prev, biasHost, s.M, s.N, s.K, s.strideA, s.strideB, Number(transA), Number(transB), Number(accumulate), Number(!!bias)) as Float32Array;
@@ -67,6 +68,14 @@ export function matmul(backend: Backend, a: Tensor, b: Tensor, options: MatmulOp
     return options.out;
   }
   return backend.wrap(result, outShape);
+}
+
+/**
+ * gpu.js silently stops loops whose bound is a kernel argument after 1,000 iterations unless the kernel
+ * is told otherwise before its first run (later calls change nothing).
+ */
+export function longLoops(kernel: IKernelRunShortcut): IKernelRunShortcut {
+  return kernel.setLoopMaxIterations(2 ** 31 - 1);
 }
 
 const matmulCpuKernel: CpuKernelFunction = function (

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { denseBackward, denseBackwardReference, denseForward, denseReference } from '../../src/ops/dense.js';
+import { columnSum, denseBackward, denseBackwardReference, denseForward, denseReference } from '../../src/ops/dense.js';
 import { describeBackends } from '../helpers/backends.js';
 import { expectClose } from '../helpers/expect-close.js';
 import { loadGolden } from '../helpers/golden.js';
@@ -38,6 +38,13 @@ describeBackends('dense vs torch.nn.functional.linear (autograd)', (backend) => 
       for (const t of [x, w, b, dy, y, dx, dw, db]) t?.dispose();
     });
   }
+
+  it('sums bias gradients over more rows than gpu.js loops by default (1,000)', async () => {
+    const [N, O] = [1500, 3];
+    const dy = Float32Array.from({ length: N * O }, (_, i) => Math.sin(i));
+    const want = denseBackwardReference(new Float32Array(N), new Float32Array(O), dy, N, 1, O).db;
+    expectClose(await columnSum(backend, backend.upload(dy, [N, O])).read(), want, { atol: 1e-4, rtol: 1e-5 }, 'db');
+  });
 });
 
 it('the float64 references agree with torch', () => {

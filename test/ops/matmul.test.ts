@@ -36,6 +36,16 @@ describeBackends('matmul vs torch.matmul', (backend) => {
     matmul(backend, backend.upload(a, sa.slice(1)), backend.upload(b, sb.slice(1)), { out });
     expectClose(await out.read(), Array.from(c, (v) => 2 * v), { atol: 2e-5, rtol: 1e-5 }, 'matmul accumulate');
   });
+
+  it('adds a bias to every row and sums inner sizes past gpu.js\'s default 1,000-iteration loop cap', async () => {
+    const [M, N, K] = [3, 2, 1500];
+    const a = Float32Array.from({ length: M * K }, (_, i) => Math.sin(i));
+    const b = Float32Array.from({ length: K * N }, (_, i) => Math.cos(i));
+    const out = matmul(backend, backend.upload(a, [M, K]), backend.upload(b, [K, N]), { bias: backend.upload([0.5, -2], [N]) });
+    const want = matmulReference(a, b, M, N, K).map((v, i) => v + [0.5, -2][i % N]);
+    // 1,500 f32 products of magnitude <= 1.
+    expectClose(await out.read(), want, { atol: 1e-4, rtol: 1e-5 }, 'matmul K=1500 + bias');
+  });
 });
 
 it('the float64 reference agrees with torch', () => {
