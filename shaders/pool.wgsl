@@ -1,0 +1,128 @@
+// 2-D pooling over NCHW f32 tensors, forward and backward; one invocation per element written.
+//   max_forward:     y[n,c,oh,ow] = max of the window (padding never wins: it is -inf), argmax = the winner's
+//                    flat index in the unpadded H*W input plane; the first maximum in window order wins, as in
+//                    PyTorch.
+//   max_backward:    dx[n,c,ih,iw] = sum of dy over the outputs whose argmax is (ih,iw), gathered per input
+//                    element from the windows holding it (no atomics).
+//   avg_forward:     y = window sum / (kh*kw): padding counts (PyTorch's count_include_pad=True).
+//   avg_backward:    dx = sum over the windows holding the element of dy / (kh*kw).
+// Global average pooling is avg_* with an H x W window. x, dx: [N,C,H,W]; y, dy, argmax: [N,C,OH,OW].
+// Test: test/ops/pool.test.ts.
+
+struct Params {
+  total: u32, // elements this dispatch writes
+  h: u32,
+  w: u32,
+  oh: u32,
+  ow: u32,
+  kh: u32,
+  kw: u32,
+  sh: u32,
+  sw: u32,
+  ph: u32,
+  pw: u32,
+}
+
+@group(0) @binding(0) var<uniform> params: Params;
+@group(0) @binding(1) var<storage, read> src: array<f32>; // x forward, dy backward
+@group(0) @binding(2) var<storage, read_write> dst: array<f32>; // y forward, dx backward
+@group(0) @binding(3) var<storage, read_write> argmax_out: array<i32>; // max_forward only
+@group(0) @binding(3) var<storage, read> argmax_in: array<i32>; // max_backward only
+
+override WG: u32 = 256;
+
+// Large tensors are dispatched as a 2-D grid (65,535 workgroups per dimension at most).
+fn flat_index(gid: vec3u, groups: vec3u) -> u32 {
+  return gid.x + gid.y * groups.x * WG;
+}
+
+// The window of output o along one axis, clipped to the input: [lo, hi).
+fn window(o: u32, k: u32, s: u32, p: u32, n: u32) -> vec2i {
+  let start = i32(o * s) - i32(p);
+  return vec2i(max(start, 0), min(start + i32(k), i32(n)));
+}
+
+// The outputs whose windows hold input coordinate i along one axis: [lo, hi], empty when lo > hi.
+fn outputs_holding(i: u32, k: u32, s: u32, p: u32, n: u32) -> vec2i {
+  let padded = i32(i + p);
+  // ceil((padded - k + 1) / s), clamped at 0
+  return vec2i(max(padded - i32(k) + i32(s), 0) / i32(s), min(padded / i32(s), i32(n) - 1));
+}
+
+@compute @workgroup_size(WG)
+fn max_forward(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
+  let i = flat_index(gid, groups);
+  if (i >= params.total) { return; }
+  let plane_out = params.oh * params.ow;
+  let r = i % plane_out;
+  let rows = window(r / params.ow, params.kh, params.sh, params.ph, params.h);
+  let cols = window(r % params.ow, params.kw, params.sw, params.pw, params.w);
+  let base = (i / plane_out) * params.h * params.w;
+  var best_at = u32(rows.x) * params.w + u32(cols.x);
+  var best = src[base + best_at];
+  for (var ih = rows.x; ih < rows.y; ih++) {
+    for (var iw = cols.x; iw < cols.y; iw++) {
+      let at = u32(ih) * params.w + u32(iw);
+      let v = src[base + at];
+      if (v > best) {
+        best = v;
+        best_at = at;
+      }
+    }
+  }
+  dst[i] = best;
+  argmax_out[i] = i32(best_at);
+}
+
+@compute @workgroup_size(WG)
+fn max_backward(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
+  let i = flat_index(gid, groups);
+  if (i >= params.total) { return; }
+  let plane_in = params.h * params.w;
+  let r = i % plane_in;
+  let rows = outputs_holding(r / params.w, params.kh, params.sh, params.ph, params.oh);
+  let cols = outputs_holding(r % params.w, params.kw, params.sw, params.pw, params.ow);
+  let base = (i / plane_in) * params.oh * params.ow;
+  var sum = 0.0;
+  // Output order, as PyTorch's scatter adds them: the same sum, bit for bit.
+  for (var oh = rows.x; oh <= rows.y; oh++) {
+    for (var ow = cols.x; ow <= cols.y; ow++) {
+      let o = base + u32(oh) * params.ow + u32(ow);
+      if (argmax_in[o] == i32(r)) { sum += src[o]; }
+    }
+  }
+  dst[i] = sum;
+}
+
+@compute @workgroup_size(WG)
+fn avg_forward(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
+  let i = flat_index(gid, groups);
+  if (i >= params.total) { return; }
+  let plane_out = params.oh * params.ow;
+  let r = i % plane_out;
+  let rows = window(r / params.ow, params.kh, params.sh, params.ph, params.h);
+  let cols = window(r % params.ow, params.kw, params.sw, params.pw, params.w);
+  let base = (i / plane_out) * params.h * params.w;
+  var sum = 0.0;
+  for (var ih = rows.x; ih < rows.y; ih++) {
+    for (var iw = cols.x; iw < cols.y; iw++) { sum += src[base + u32(ih) * params.w + u32(iw)]; }
+  }
+  dst[i] = sum / f32(params.kh * params.kw);
+}
+
+@compute @workgroup_size(WG)
+fn avg_backward(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
+  let i = flat_index(gid, groups);
+  if (i >= params.total) { return; }
+  let plane_in = params.h * params.w;
+  let r = i % plane_in;
+  let rows = outputs_holding(r / params.w, params.kh, params.sh, params.ph, params.oh);
+  let cols = outputs_holding(r % params.w, params.kw, params.sw, params.pw, params.ow);
+  let base = (i / plane_in) * params.oh * params.ow;
+  let count = f32(params.kh * params.kw);
+  var sum = 0.0;
+  for (var oh = rows.x; oh <= rows.y; oh++) {
+    for (var ow = cols.x; ow <= cols.y; ow++) { sum += src[base + u32(oh) * params.ow + u32(ow)] / count; }
+  }
+  dst[i] = sum;
+}

@@ -1,0 +1,302 @@
+// 2-D max, average and global-average pooling over NCHW, forward and backward: shaders/pool.wgsl on
+// WebGPU, gpu.js kernels on the CPU backend, and float64 references for the finite-difference tests.
+import type { Backend, CpuKernelFunction, WebGpuBackend } from '../backend/types.js';
+import { grid1d } from '../gpu/grid.js';
+import { sizeOf, type Tensor } from '../tensor.js';
+
+export interface Pool2dParams {
+  kernelH: number;
+  kernelW: number;
+  strideH: number;
+  strideW: number;
+  padH: number;
+  padW: number;
+}
+
+const WG = 256;
+
+/** [N, C, OH, OW] with PyTorch's floor rounding; padding at most half the kernel, as PyTorch requires. */
+export function pool2dOutputShape(input: readonly number[], p: Pool2dParams): number[] {
+  if (input.length !== 4) throw new Error(`pool2d: input [${input}] is not [N, C, H, W]`);
+  const fields: [keyof Pool2dParams, number][] = [['kernelH', 1], ['kernelW', 1], ['strideH', 1], ['strideW', 1], ['padH', 0], ['padW', 0]];
+  for (const [name, min] of fields) {
+    if (!Number.isInteger(p[name]) || p[name] < min) throw new Error(`pool2d: ${name} = ${p[name]} is not an integer >= ${min}`);
+  }
+  if (2 * p.padH > p.kernelH || 2 * p.padW > p.kernelW) {
+    throw new Error(`pool2d: padding ${p.padH}x${p.padW} exceeds half the kernel ${p.kernelH}x${p.kernelW}`);
+  }
+  const [n, c, h, w] = input;
+  const oh = Math.floor((h + 2 * p.padH - p.kernelH) / p.strideH) + 1;
+  const ow = Math.floor((w + 2 * p.padW - p.kernelW) / p.strideW) + 1;
+  if (oh < 1 || ow < 1) throw new Error(`pool2d: a ${p.kernelH}x${p.kernelW} window does not fit input [${input}]`);
+  return [n, c, oh, ow];
+}
+
+/** The uniform fields after `total`, in the order of the shader's Params (and the gpu.js kernels' arguments). */
+function geometry(input: readonly number[], output: readonly number[], p: Pool2dParams): number[] {
+  return [input[2], input[3], output[2], output[3], p.kernelH, p.kernelW, p.strideH, p.strideW, p.padH, p.padW];
+}
+
+function dispatch(backend: WebGpuBackend, entry: string, out: Tensor, geom: number[], inputs: Tensor[], extra: Tensor[] = []): void {
+  backend.runtime.run({
+    shader: 'pool',
+    entry,
+    constants: { WG },
+    uniforms: [out.size, ...geom],
+    buffers: [...inputs.map((t) => t.buffer), out.buffer, ...extra.map((t) => t.buffer)],
+    workgroups: grid1d(out.size, WG),
+  });
+}
+
+/** Max-pools tensors made by maxPool2dForward, so the backward pass needs no parameters repeated. */
+const argmaxParams = new WeakMap<Tensor, Pool2dParams>();
+
+export function maxPool2dForward(backend: Backend, x: Tensor, p: Pool2dParams): { y: Tensor; argmax: Tensor } {
+  const shape = pool2dOutputShape(x.shape, p);
+  const geom = geometry(x.shape, shape, p);
+  let y: Tensor;
+  let argmax: Tensor;
+  if (backend.kind === 'webgpu') {
+    y = backend.empty(shape);
+    argmax = backend.empty(shape, 'i32');
+    dispatch(backend, 'max_forward', y, geom, [x], [argmax]);
+  } else {
+    const n = sizeOf(shape);
+    const at = backend.kernel('pool.max_argmax', maxArgmaxCpu, n)(x.host, ...geom) as Float32Array;
+    argmax = backend.wrap(at, shape, 'i32');
+    y = backend.wrap(backend.kernel('pool.max_gather', maxGatherCpu, n)(x.host, argmax.host, geom[0] * geom[1], geom[2] * geom[3]) as Float32Array, shape);
+  }
+  argmaxParams.set(argmax, { ...p });
+  return { y, argmax };
+}
+
+/**
+ * dx = dy routed to each window's argmax, summed where windows overlap. `p` defaults to the parameters of
+ * the maxPool2dForward call that made `argmax`; pass it for an argmax tensor made any other way.
+ */
+export function maxPool2dBackward(backend: Backend, dy: Tensor, argmax: Tensor, inputShape: readonly number[], p = argmaxParams.get(argmax)): Tensor {
+  if (!p) throw new Error('maxPool2dBackward: argmax was not made by maxPool2dForward; pass the Pool2dParams');
+  const shape = pool2dOutputShape(inputShape, p);
+  if (dy.size !== sizeOf(shape) || argmax.size !== dy.size) {
+    throw new Error(`maxPool2dBackward: dy [${dy.shape}] and argmax [${argmax.shape}] are not the output shape [${shape}]`);
+  }
+  const geom = geometry(inputShape, shape, p);
+  if (backend.kind === 'webgpu') {
+    const dx = backend.empty(inputShape);
+    dispatch(backend, 'max_backward', dx, geom, [dy], [argmax]);
+    return dx;
+  }
+  return backend.wrap(backend.kernel('pool.max_backward', maxBackwardCpu, sizeOf(inputShape))(dy.host, argmax.host, ...geom) as Float32Array, inputShape);
+}
+
+export function avgPool2dForward(backend: Backend, x: Tensor, p: Pool2dParams): Tensor {
+  return avgPool(backend, x, p, pool2dOutputShape(x.shape, p));
+}
+
+/** The forward pass into a tensor of `shape` (the pooled shape, or any shape of its size). */
+function avgPool(backend: Backend, x: Tensor, p: Pool2dParams, shape: readonly number[]): Tensor {
+  const geom = geometry(x.shape, pool2dOutputShape(x.shape, p), p);
+  if (backend.kind === 'webgpu') {
+    const y = backend.empty(shape);
+    dispatch(backend, 'avg_forward', y, geom, [x]);
+    return y;
+  }
+  return backend.wrap(backend.kernel('pool.avg_forward', avgForwardCpu, sizeOf(shape))(x.host, ...geom) as Float32Array, shape);
+}
+
+export function avgPool2dBackward(backend: Backend, dy: Tensor, inputShape: readonly number[], p: Pool2dParams): Tensor {
+  const shape = pool2dOutputShape(inputShape, p);
+  if (dy.size !== sizeOf(shape)) throw new Error(`avgPool2dBackward: dy [${dy.shape}] is not the output shape [${shape}]`);
+  const geom = geometry(inputShape, shape, p);
+  if (backend.kind === 'webgpu') {
+    const dx = backend.empty(inputShape);
+    dispatch(backend, 'avg_backward', dx, geom, [dy]);
+    return dx;
+  }
+  return backend.wrap(backend.kernel('pool.avg_backward', avgBackwardCpu, sizeOf(inputShape))(dy.host, ...geom) as Float32Array, inputShape);
+}
+
+/** Global average pooling is average pooling with one window covering the plane. */
+function wholePlane(inputShape: readonly number[]): Pool2dParams {
+  if (inputShape.length !== 4) throw new Error(`globalAvgPool: input [${inputShape}] is not [N, C, H, W]`);
+  return { kernelH: inputShape[2], kernelW: inputShape[3], strideH: 1, strideW: 1, padH: 0, padW: 0 };
+}
+
+/** [N, C, H, W] -> [N, C]: the mean of each plane. */
+export function globalAvgPoolForward(backend: Backend, x: Tensor): Tensor {
+  return avgPool(backend, x, wholePlane(x.shape), x.shape.slice(0, 2));
+}
+
+export function globalAvgPoolBackward(backend: Backend, dy: Tensor, inputShape: readonly number[]): Tensor {
+  return avgPool2dBackward(backend, dy, inputShape, wholePlane(inputShape));
+}
+
+// gpu.js kernels, one per output element like the WGSL entry points (see shaders/pool.wgsl for the maths).
+// gpu.js returns one array per kernel, so the max forward pass is argmax then a gather.
+const maxArgmaxCpu: CpuKernelFunction = function (
+  x: number[], H: number, W: number, OH: number, OW: number, KH: number, KW: number, SH: number, SW: number, PH: number, PW: number,
+) {
+  const i = this.thread.x;
+  const r = i % (OH * OW);
+  const h0 = Math.floor(r / OW) * SH - PH;
+  const w0 = (r % OW) * SW - PW;
+  const base = Math.floor(i / (OH * OW)) * H * W;
+  const hLo = Math.max(h0, 0);
+  const wLo = Math.max(w0, 0);
+  let bestAt = hLo * W + wLo;
+  let best = x[base + bestAt];
+  for (let ih = hLo; ih < Math.min(h0 + KH, H); ih++) {
+    for (let iw = wLo; iw < Math.min(w0 + KW, W); iw++) {
+      const v = x[base + ih * W + iw];
+      if (v > best) {
+        best = v;
+        bestAt = ih * W + iw;
+      }
+    }
+  }
+  return bestAt;
+};
+
+const maxGatherCpu: CpuKernelFunction = function (x: number[], argmax: number[], planeIn: number, planeOut: number) {
+  const i = this.thread.x;
+  return x[Math.floor(i / planeOut) * planeIn + argmax[i]];
+};
+
+const maxBackwardCpu: CpuKernelFunction = function (
+  dy: number[], argmax: number[], H: number, W: number, OH: number, OW: number, KH: number, KW: number, SH: number, SW: number, PH: number, PW: number,
+) {
+  const i = this.thread.x;
+  const r = i % (H * W);
+  const ph = Math.floor(r / W) + PH;
+  const pw = (r % W) + PW;
+  const base = Math.floor(i / (H * W)) * OH * OW;
+  let sum = 0;
+  for (let oh = Math.floor(Math.max(ph - KH + SH, 0) / SH); oh <= Math.min(Math.floor(ph / SH), OH - 1); oh++) {
+    for (let ow = Math.floor(Math.max(pw - KW + SW, 0) / SW); ow <= Math.min(Math.floor(pw / SW), OW - 1); ow++) {
+      const o = base + oh * OW + ow;
+      if (argmax[o] === r) sum += dy[o];
+    }
+  }
+  return sum;
+};
+
+const avgForwardCpu: CpuKernelFunction = function (
+  x: number[], H: number, W: number, OH: number, OW: number, KH: number, KW: number, SH: number, SW: number, PH: number, PW: number,
+) {
+  const i = this.thread.x;
+  const r = i % (OH * OW);
+  const h0 = Math.floor(r / OW) * SH - PH;
+  const w0 = (r % OW) * SW - PW;
+  const base = Math.floor(i / (OH * OW)) * H * W;
+  let sum = 0;
+  for (let ih = Math.max(h0, 0); ih < Math.min(h0 + KH, H); ih++) {
+    for (let iw = Math.max(w0, 0); iw < Math.min(w0 + KW, W); iw++) sum += x[base + ih * W + iw];
+  }
+  return sum / (KH * KW);
+};
+
+const avgBackwardCpu: CpuKernelFunction = function (
+  dy: number[], H: number, W: number, OH: number, OW: number, KH: number, KW: number, SH: number, SW: number, PH: number, PW: number,
+) {
+  const i = this.thread.x;
+  const r = i % (H * W);
+  const ph = Math.floor(r / W) + PH;
+  const pw = (r % W) + PW;
+  const base = Math.floor(i / (H * W)) * OH * OW;
+  let sum = 0;
+  for (let oh = Math.floor(Math.max(ph - KH + SH, 0) / SH); oh <= Math.min(Math.floor(ph / SH), OH - 1); oh++) {
+    for (let ow = Math.floor(Math.max(pw - KW + SW, 0) / SW); ow <= Math.min(Math.floor(pw / SW), OW - 1); ow++) {
+      sum += dy[base + oh * OW + ow] / (KH * KW);
+    }
+  }
+  return sum;
+};
+
+// Float64 references, written as PyTorch's loops are (scatter in the backward passes), independently of the
+// gather kernels above.
+
+/** Max pooling in float64; padding is -inf, ties keep the first maximum in window order. */
+export function maxPool2dReference(x: ArrayLike<number>, inputShape: readonly number[], p: Pool2dParams): { y: Float64Array; argmax: Int32Array } {
+  const [n, c, h, w] = inputShape;
+  const [, , oh, ow] = pool2dOutputShape(inputShape, p);
+  const y = new Float64Array(n * c * oh * ow);
+  const argmax = new Int32Array(y.length);
+  for (let plane = 0, o = 0; plane < n * c; plane++) {
+    for (let i = 0; i < oh; i++) {
+      for (let j = 0; j < ow; j++, o++) {
+        let best = -Infinity;
+        let bestAt = -1;
+        for (let a = 0; a < p.kernelH; a++) {
+          for (let b = 0; b < p.kernelW; b++) {
+            const ih = i * p.strideH - p.padH + a;
+            const iw = j * p.strideW - p.padW + b;
+            if (ih < 0 || ih >= h || iw < 0 || iw >= w) continue;
+            const v = x[plane * h * w + ih * w + iw];
+            if (bestAt < 0 || v > best) {
+              best = v;
+              bestAt = ih * w + iw;
+            }
+          }
+        }
+        y[o] = best;
+        argmax[o] = bestAt;
+      }
+    }
+  }
+  return { y, argmax };
+}
+
+export function maxPool2dBackwardReference(dy: ArrayLike<number>, argmax: ArrayLike<number>, inputShape: readonly number[]): Float64Array {
+  const [n, c, h, w] = inputShape;
+  const dx = new Float64Array(n * c * h * w);
+  const planeOut = dy.length / (n * c);
+  for (let o = 0; o < dy.length; o++) dx[Math.floor(o / planeOut) * h * w + argmax[o]] += dy[o];
+  return dx;
+}
+
+/** Average pooling in float64, dividing by the full window (count_include_pad=True). */
+export function avgPool2dReference(x: ArrayLike<number>, inputShape: readonly number[], p: Pool2dParams): Float64Array {
+  const [n, c, h, w] = inputShape;
+  const [, , oh, ow] = pool2dOutputShape(inputShape, p);
+  const y = new Float64Array(n * c * oh * ow);
+  forEachWindowElement(inputShape, p, (o, at) => (y[o] += x[at]));
+  for (let o = 0; o < y.length; o++) y[o] /= p.kernelH * p.kernelW;
+  return y;
+}
+
+export function avgPool2dBackwardReference(dy: ArrayLike<number>, inputShape: readonly number[], p: Pool2dParams): Float64Array {
+  const dx = new Float64Array(sizeOf(inputShape));
+  forEachWindowElement(inputShape, p, (o, at) => (dx[at] += dy[o] / (p.kernelH * p.kernelW)));
+  return dx;
+}
+
+/** Calls f(output index, input index) for every in-bounds element of every window. */
+function forEachWindowElement(inputShape: readonly number[], p: Pool2dParams, f: (o: number, at: number) => void): void {
+  const [n, c, h, w] = inputShape;
+  const [, , oh, ow] = pool2dOutputShape(inputShape, p);
+  for (let plane = 0, o = 0; plane < n * c; plane++) {
+    for (let i = 0; i < oh; i++) {
+      for (let j = 0; j < ow; j++, o++) {
+        for (let a = 0; a < p.kernelH; a++) {
+          for (let b = 0; b < p.kernelW; b++) {
+            const ih = i * p.strideH - p.padH + a;
+            const iw = j * p.strideW - p.padW + b;
+            if (ih >= 0 && ih < h && iw >= 0 && iw < w) f(o, plane * h * w + ih * w + iw);
+          }
+        }
+      }
+    }
+  }
+}
+
+export function globalAvgPoolReference(x: ArrayLike<number>, inputShape: readonly number[]): Float64Array {
+  const [n, c, h, w] = inputShape;
+  const y = new Float64Array(n * c);
+  for (let i = 0; i < x.length; i++) y[Math.floor(i / (h * w))] += x[i] / (h * w);
+  return y;
+}
+
+export function globalAvgPoolBackwardReference(dy: ArrayLike<number>, inputShape: readonly number[]): Float64Array {
+  const [, , h, w] = inputShape;
+  return Float64Array.from({ length: sizeOf(inputShape) }, (_, i) => dy[Math.floor(i / (h * w))] / (h * w));
+}
