@@ -48,7 +48,7 @@ function dispatch(backend: WebGpuBackend, entry: string, out: Tensor, geom: numb
   });
 }
 
-/** Max-pools tensors made by maxPool2dForward, so the backward pass needs no parameters repeated. */
+/** The parameters behind each argmax tensor maxPool2dForward made, so its backward pass need not repeat them. */
 const argmaxParams = new WeakMap<Tensor, Pool2dParams>();
 
 export function maxPool2dForward(backend: Backend, x: Tensor, p: Pool2dParams): { y: Tensor; argmax: Tensor } {
