@@ -1,6 +1,6 @@
 // Fused softmax + cross-entropy (mean over the batch, optional class weights and label smoothing, as
 // torch.nn.functional.cross_entropy): shaders/softmax_ce.wgsl on WebGPU, gpu.js kernels on the CPU.
-import type { Backend, CpuKernelFunction } from '../backend/types.js';
+import type { Backend, CpuBackend, CpuKernelFunction } from '../backend/types.js';
 import type { Tensor } from '../tensor.js';
 
 export interface CrossEntropyOptions {
@@ -11,6 +11,11 @@ export interface CrossEntropyOptions {
 }
 
 const WG = 64;
+
+/** gpu.js silently stops loops bounded by a kernel argument after 1,000 iterations unless told before the first run. */
+function cpuKernel(backend: CpuBackend, key: string, fn: CpuKernelFunction, outputLength: number) {
+  return backend.kernel(key, fn, outputLength).setLoopMaxIterations(2 ** 31 - 1);
+}
 
 function check(logits: Tensor, labels: Tensor, opts: CrossEntropyOptions): { N: number; K: number; eps: number } {
   const [N, K] = logits.shape;
@@ -46,8 +51,8 @@ export function softmaxCrossEntropyForward(
     return { loss, probs };
   }
   const w = weights ? weights.host : new Float32Array(1);
-  const probs = backend.kernel('ce.probs', probsCpuKernel, N * K)(logits.host, K) as Float32Array;
-  const loss = backend.kernel('ce.loss', lossCpuKernel, 1)(logits.host, labels.host, w, N, K, eps, Number(weights !== null)) as Float32Array;
+  const probs = cpuKernel(backend, 'ce.probs', probsCpuKernel, N * K)(logits.host, K) as Float32Array;
+  const loss = cpuKernel(backend, 'ce.loss', lossCpuKernel, 1)(logits.host, labels.host, w, N, K, eps, Number(weights !== null)) as Float32Array;
   return { loss: backend.wrap(loss, [1]), probs: backend.wrap(probs, [N, K]) };
 }
 
@@ -76,9 +81,9 @@ export function softmaxCrossEntropyBackward(
   }
   const w = weights ? weights.host : new Float32Array(1);
   const hasWeights = Number(weights !== null);
-  const den = backend.kernel('ce.target_weight', targetWeightCpuKernel, 1)(labels.host, w, N, hasWeights) as Float32Array;
+  const den = cpuKernel(backend, 'ce.target_weight', targetWeightCpuKernel, 1)(labels.host, w, N, hasWeights) as Float32Array;
   const scale = lossScale ? lossScale.host : new Float32Array([1]);
-  const grad = backend.kernel('ce.grad', gradCpuKernel, N * K)(probs.host, labels.host, w, den, scale, K, eps, hasWeights) as Float32Array;
+  const grad = cpuKernel(backend, 'ce.grad', gradCpuKernel, N * K)(probs.host, labels.host, w, den, scale, K, eps, hasWeights) as Float32Array;
   return backend.wrap(grad, [N, K]);
 }
 

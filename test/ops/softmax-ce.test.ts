@@ -61,6 +61,23 @@ describeBackends('softmax cross-entropy vs torch.nn.functional.cross_entropy', (
     expectClose(await dlogits.read(), expected, { atol: 2.5 * gradTol(c.N).atol, rtol: 2e-6 }, 'scaled dlogits');
   });
 
+  // More rows than a workgroup has invocations, and loops past gpu.js's default 1,000-iteration cap.
+  for (const [N, K] of [[1500, 8], [3, 1200]]) {
+    it(`[${N}, ${K}] matches the float64 reference`, async () => {
+      const logits = Float32Array.from({ length: N * K }, (_, i) => 4 * Math.sin(i * 0.37) + Math.cos(i * 1.3));
+      const labels = Int32Array.from({ length: N }, (_, i) => (i * 7) % K);
+      const weights = Float32Array.from({ length: K }, (_, k) => 0.5 + (k % 5) * 0.3);
+      const opts = { classWeights: backend.upload(weights, [K]), labelSmoothing: 0.1 };
+      const tl = backend.upload(labels, [N], 'i32');
+      const { loss, probs } = softmaxCrossEntropyForward(backend, backend.upload(logits, [N, K]), tl, opts);
+      const dlogits = softmaxCrossEntropyBackward(backend, probs, tl, opts);
+      const ref = softmaxCrossEntropyReference(logits, labels, N, K, weights, 0.1);
+      expectClose(await loss.read(), [ref.loss], LOSS_TOL, 'loss');
+      expectClose(await probs.read(), ref.probs, PROBS_TOL, 'probs');
+      expectClose(await dlogits.read(), softmaxCrossEntropyBackwardReference(ref.probs, labels, N, K, weights, 0.1), gradTol(N), 'dlogits');
+    });
+  }
+
   it('rejects labels that are not i32 [N]', () => {
     const logits = backend.upload(new Float32Array(16), [2, 8]);
     expect(() => softmaxCrossEntropyForward(backend, logits, backend.upload([0, 1], [2]))).toThrow(/i32/);
