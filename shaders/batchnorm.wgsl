@@ -71,20 +71,21 @@ fn stats(@builtin(global_invocation_id) gid: vec3u) {
   let c = gid.y;
   if (t >= runs_per_channel()) { return; }
   let r = run_of(t);
-  // Sums of deviations from the run's first value: no catastrophic cancellation for offset data.
+  // Sums of deviations from the run's first value: no catastrophic cancellation for offset data. Per-plane
+  // subtotals keep f32 rounding growing with the plane's run, not the whole run.
   let shift = x[plane(r.first_n, c) + r.lo];
-  var s1 = 0.0;
-  var s2 = 0.0;
+  var sums = vec2f(0.0);
   for (var n = r.first_n; n < params.N; n += params.Tn) {
     let base = plane(n, c);
+    var sub = vec2f(0.0);
     for (var s = r.lo; s < r.hi; s += r.step) {
       let d = x[base + s] - shift;
-      s1 += d;
-      s2 += d * d;
+      sub += vec2f(d, d * d);
     }
+    sums += sub;
   }
-  let mean_d = s1 / run_count(t);
-  partials[c * runs_per_channel() + t] = vec2f(shift + mean_d, max(s2 - s1 * mean_d, 0.0));
+  let mean_d = sums.x / run_count(t);
+  partials[c * runs_per_channel() + t] = vec2f(shift + mean_d, max(sums.y - sums.x * mean_d, 0.0));
 }
 
 // ---- finalize: partials, gamma, beta -> mean, invStd, coef; running statistics updated in place.
@@ -183,10 +184,12 @@ fn grad_stats(@builtin(global_invocation_id) gid: vec3u) {
   var acc = vec2f(0.0);
   for (var n = r.first_n; n < params.N; n += params.Tn) {
     let base = plane(n, c);
+    var sub = vec2f(0.0);
     for (var s = r.lo; s < r.hi; s += r.step) {
       let g = dy[base + s];
-      acc += vec2f(g, g * (x[base + s] - mean));
+      sub += vec2f(g, g * (x[base + s] - mean));
     }
+    acc += sub;
   }
   grad_partials[c * runs_per_channel() + t] = acc;
 }
