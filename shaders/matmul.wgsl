@@ -3,9 +3,12 @@
 //   A: [batch, M, K] (or [batch, K, M] when TRANS_A)   B: [batch, K, N] (or [batch, N, K] when TRANS_B)
 //   C: [batch, M, N], row-major f32. A batch stride of 0 broadcasts that operand over the batch.
 //   bias: [N], added to every row in the epilogue (a dense layer's forward), saving a pass over C.
-// Each invocation accumulates a 4x4 register tile over the whole K loop and reads its operands straight
-// from storage: on software adapters (lavapipe) workgroup barriers cost more than the reuse they buy,
-// and on real GPUs the L1 cache serves the re-reads of neighbouring invocations.
+// Each invocation accumulates a TM x TN register tile over the whole K loop, reading operands straight
+// from storage (no workgroup memory: lavapipe's barriers cost more than the reuse they buy). A workgroup
+// covers TM rows, the same for all its invocations (A's loads hit one address), and WG * TN columns,
+// invocation i taking columns i, i + WG, ... (neighbouring invocations read neighbouring addresses of B
+// and C). Out-of-range rows and columns load clamped indices and are not stored: no branches in the K
+// loop. Tile sizes per adapter and shape: src/ops/matmul.ts.
 // Used by dense layers (forward, grad-input, grad-weight). Test: test/ops/matmul.test.ts.
 
 struct Params {
@@ -26,47 +29,49 @@ struct Params {
 override TRANS_A: bool = false;
 override TRANS_B: bool = false;
 override HAS_BIAS: bool = false;
-override WG_X: u32 = 8;
-override WG_Y: u32 = 8;
+override WG: u32 = 64;
+// The register tile; function-scope arrays need constant sizes, so they are sized for the largest tile.
+override TM: u32 = 4; // <= MAX_TM
+override TN: u32 = 4; // <= MAX_TN
+const MAX_TM = 16u;
+const MAX_TN = 8u;
 
-const TILE = 4u; // rows and columns of C per invocation
-
-fn load_a(base: u32, row: u32, k: u32) -> f32 {
-  if (row >= params.M) { return 0.0; }
-  if (TRANS_A) { return a[base + k * params.M + row]; }
-  return a[base + row * params.K + k];
-}
-
-fn load_b(base: u32, k: u32, col: u32) -> f32 {
-  if (col >= params.N) { return 0.0; }
-  if (TRANS_B) { return b[base + col * params.K + k]; }
-  return b[base + k * params.N + col];
-}
-
-@compute @workgroup_size(WG_X, WG_Y)
-fn main(@builtin(global_invocation_id) gid: vec3u) {
-  let row0 = gid.y * TILE;
-  let col0 = gid.x * TILE;
-  if (row0 >= params.M || col0 >= params.N) { return; }
-  let batch = gid.z;
-  let baseA = batch * params.strideA;
-  let baseB = batch * params.strideB;
-  var acc: array<vec4f, TILE>;
+@compute @workgroup_size(WG)
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let row0 = wid.y * TM;
+  let col0 = wid.x * WG * TN + lid;
+  let baseA = wid.z * params.strideA;
+  let baseB = wid.z * params.strideB;
+  var rowA: array<u32, MAX_TM>; // offsets of A's rows (or columns, transposed)
+  for (var r = 0u; r < TM; r++) {
+    let row = min(row0 + r, params.M - 1u);
+    rowA[r] = baseA + select(row * params.K, row, TRANS_A);
+  }
+  var colB: array<u32, MAX_TN>;
+  for (var j = 0u; j < TN; j++) {
+    let col = min(col0 + j * WG, params.N - 1u);
+    colB[j] = baseB + select(col, col * params.K, TRANS_B);
+  }
+  let stepA = select(1u, params.M, TRANS_A); // distance between k and k + 1
+  let stepB = select(params.N, 1u, TRANS_B);
+  var acc: array<array<f32, MAX_TN>, MAX_TM>;
   for (var k = 0u; k < params.K; k++) {
-    let bk = vec4f(load_b(baseB, k, col0), load_b(baseB, k, col0 + 1u), load_b(baseB, k, col0 + 2u), load_b(baseB, k, col0 + 3u));
-    for (var r = 0u; r < TILE; r++) {
-      acc[r] += load_a(baseA, row0 + r, k) * bk;
+    var bk: array<f32, MAX_TN>;
+    for (var j = 0u; j < TN; j++) { bk[j] = b[colB[j] + k * stepB]; }
+    for (var r = 0u; r < TM; r++) {
+      let av = a[rowA[r] + k * stepA];
+      for (var j = 0u; j < TN; j++) { acc[r][j] += av * bk[j]; }
     }
   }
-  let baseC = batch * params.M * params.N;
-  for (var r = 0u; r < TILE; r++) {
+  let baseC = wid.z * params.M * params.N;
+  for (var r = 0u; r < TM; r++) {
     let row = row0 + r;
-    if (row >= params.M) { break; }
-    for (var j = 0u; j < TILE; j++) {
-      let col = col0 + j;
-      if (col < params.N) {
+    for (var j = 0u; j < TN; j++) {
+      let col = col0 + j * WG;
+      if (row < params.M && col < params.N) {
         let i = baseC + row * params.N + col;
-        var v = select(0.0, c[i], params.accumulate == 1u) + acc[r][j];
+        var v = acc[r][j];
+        if (params.accumulate == 1u) { v += c[i]; }
         if (HAS_BIAS) { v += bias[col]; }
         c[i] = v;
       }

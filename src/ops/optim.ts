@@ -1,7 +1,8 @@
 // Optimisers as GPU kernels (shaders/optim.wgsl; gpu.js kernels on the CPU backend): torch.optim.SGD,
 // Adam and AdamW with clip_grad_norm_-style global clipping and lr schedules. step() records kernels
 // only: the step counter, lr, clip scale and bias corrections live in a GPU buffer (`ctl`).
-import type { Backend, CpuKernelFunction } from '../backend/types.js';
+import type { Backend, CpuBackend, CpuKernelFunction } from '../backend/types.js';
+import type { GpuRuntime } from '../gpu/runtime.js';
 import { grid1d, groups } from '../gpu/grid.js';
 import type { Tensor } from '../tensor.js';
 import { longLoops } from './matmul.js';
@@ -131,8 +132,9 @@ export class Optimizer {
 
   /** Records one step: [clipping norm,] the scalars in ctl, then every slot's update. Reads nothing back. */
   step(): void {
-    if (this.backend.kind === 'webgpu') this.recordWebGpu();
-    else this.runCpu();
+    const backend = this.backend;
+    if (backend.kind === 'webgpu') this.recordWebGpu(backend.runtime);
+    else this.runCpu(backend);
     this.steps++;
   }
 
@@ -192,9 +194,7 @@ export class Optimizer {
     };
   }
 
-  private recordWebGpu(): void {
-    if (this.backend.kind !== 'webgpu') return;
-    const runtime = this.backend.runtime;
+  private recordWebGpu(runtime: GpuRuntime): void {
     const h = this.hyper;
     const clip = this.clip !== undefined;
     let offset = 0;
@@ -237,9 +237,7 @@ export class Optimizer {
   }
 
   /** The same steps as gpu.js kernels; each kernel's result is written back into its tensor in place. */
-  private runCpu(): void {
-    const backend = this.backend;
-    if (backend.kind !== 'cpu') return;
+  private runCpu(backend: CpuBackend): void {
     const h = this.hyper;
     const clip = this.clip !== undefined;
     const sums = this.slots.map(({ grad }) => (clip ? (longLoops(backend.kernel('optim.sum_squares', sumSquaresCpu, 1))(grad.host, grad.size) as Float32Array)[0] : 0));

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { matmul, matmulReference } from '../../src/ops/matmul.js';
+import { matmul, matmulReference, matmulTiling } from '../../src/ops/matmul.js';
 import { describeBackends } from '../helpers/backends.js';
 import { expectClose } from '../helpers/expect-close.js';
 import { loadGolden } from '../helpers/golden.js';
@@ -11,21 +11,32 @@ const TOL = { atol: 1e-5, rtol: 1e-5 };
 
 it('has the golden cases', () => expect(cases.length).toBeGreaterThanOrEqual(6));
 
+it('tiles per adapter, shrinking the tile to small shapes', () => {
+  expect(matmulTiling(true, 512, 512)).toEqual({ WG: 8, TM: 16, TN: 8 });
+  expect(matmulTiling(true, 1, 8)).toEqual({ WG: 8, TM: 1, TN: 1 });
+  expect(matmulTiling(true, 5, 20)).toEqual({ WG: 8, TM: 8, TN: 4 });
+  expect(matmulTiling(false, 512, 512)).toEqual({ WG: 64, TM: 4, TN: 4 });
+});
+
 describeBackends('matmul vs torch.matmul', (backend) => {
-  for (const name of cases) {
-    it(name, async () => {
-      const a = golden.get(`matmul.${name}.a`);
-      const b = golden.get(`matmul.${name}.b`);
-      const c = golden.get(`matmul.${name}.c`);
-      const transA = name.startsWith('transA');
-      const transB = name.startsWith('transB');
-      const ta = backend.upload(a.data, a.shape);
-      const tb = backend.upload(b.data, b.shape);
-      const out = matmul(backend, ta, tb, { transA, transB });
-      expect(out.shape).toEqual(c.shape);
-      expectClose(await out.read(), c.data, TOL, `matmul ${name}`);
-      for (const t of [ta, tb, out]) t.dispose();
-    });
+  // Both adapters' tilings run here (lavapipe), so the real-GPU one is checked on every machine.
+  for (const software of [true, false]) {
+    for (const name of cases) {
+      it(`${name}${software ? '' : ' (real-GPU tiling)'}`, async () => {
+        const a = golden.get(`matmul.${name}.a`);
+        const b = golden.get(`matmul.${name}.b`);
+        const c = golden.get(`matmul.${name}.c`);
+        const transA = name.startsWith('transA');
+        const transB = name.startsWith('transB');
+        const ta = backend.upload(a.data, a.shape);
+        const tb = backend.upload(b.data, b.shape);
+        const [M, N] = c.shape.slice(-2);
+        const out = matmul(backend, ta, tb, { transA, transB, tiling: matmulTiling(software, M, N) });
+        expect(out.shape).toEqual(c.shape);
+        expectClose(await out.read(), c.data, TOL, `matmul ${name}`);
+        for (const t of [ta, tb, out]) t.dispose();
+      });
+    }
   }
 
   it('accumulates into an existing output (C += A·B)', async () => {
@@ -37,15 +48,19 @@ describeBackends('matmul vs torch.matmul', (backend) => {
     expectClose(await out.read(), Array.from(c, (v) => 2 * v), { atol: 2e-5, rtol: 1e-5 }, 'matmul accumulate');
   });
 
-  it('adds a bias to every row and sums inner sizes past gpu.js\'s default 1,000-iteration loop cap', async () => {
-    const [M, N, K] = [3, 2, 1500];
-    const a = Float32Array.from({ length: M * K }, (_, i) => Math.sin(i));
-    const b = Float32Array.from({ length: K * N }, (_, i) => Math.cos(i));
-    const out = matmul(backend, backend.upload(a, [M, K]), backend.upload(b, [K, N]), { bias: backend.upload([0.5, -2], [N]) });
-    const want = matmulReference(a, b, M, N, K).map((v, i) => v + [0.5, -2][i % N]);
-    // 1,500 f32 products of magnitude <= 1.
-    expectClose(await out.read(), want, { atol: 1e-4, rtol: 1e-5 }, 'matmul K=1500 + bias');
-  });
+  for (const software of [true, false]) {
+    it(`adds a bias and sums inner sizes past gpu.js's 1,000-iteration loop cap${software ? '' : ' (real-GPU tiling)'}`, async () => {
+      const [M, N, K] = [3, 260, 1500];
+      const a = Float32Array.from({ length: M * K }, (_, i) => Math.sin(i));
+      const b = Float32Array.from({ length: K * N }, (_, i) => Math.cos(i));
+      const bias = Float32Array.from({ length: N }, (_, i) => i / 100);
+      const tiling = matmulTiling(software, M, N);
+      const out = matmul(backend, backend.upload(a, [M, K]), backend.upload(b, [K, N]), { bias: backend.upload(bias, [N]), tiling });
+      const want = matmulReference(a, b, M, N, K).map((v, i) => v + bias[i % N]);
+      // 1,500 f32 products of magnitude <= 1.
+      expectClose(await out.read(), want, { atol: 1e-4, rtol: 1e-5 }, 'matmul K=1500 + bias');
+    });
+  }
 });
 
 it('the float64 reference agrees with torch', () => {
