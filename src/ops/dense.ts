@@ -3,7 +3,7 @@
 import type { Backend, CpuKernelFunction } from '../backend/types.js';
 import { groups } from '../gpu/grid.js';
 import type { Tensor } from '../tensor.js';
-import { longLoops, matmul } from './matmul.js';
+import { matmul } from './matmul.js';
 
 export interface DenseGrads {
   /** [N, I] = dy·w */
@@ -51,7 +51,7 @@ export function columnSum(backend: Backend, t: Tensor): Tensor {
     });
     return out;
   }
-  const kernel = longLoops(backend.kernel('bias.column_sum', columnSumCpuKernel, cols));
+  const kernel = backend.kernel('bias.column_sum', columnSumCpuKernel, cols);
   return backend.wrap(kernel(t.host, rows, cols) as Float32Array, [cols]);
 }
 

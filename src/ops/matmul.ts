@@ -79,7 +79,7 @@ export function matmul(backend: Backend, a: Tensor, b: Tensor, options: MatmulOp
     });
     return out;
   }
-  const kernel = longLoops(backend.kernel('matmul', matmulCpuKernel, s.batch * s.M * s.N));
+  const kernel = backend.kernel('matmul', matmulCpuKernel, s.batch * s.M * s.N);
   const prev = options.out ? options.out.host : new Float32Array(0);
   const biasHost = bias ? bias.host : new Float32Array(0);
   const result = kernel(a.host, b.host, prev, biasHost, s.M, s.N, s.K, s.strideA, s.strideB, Number(transA), Number(transB), Number(accumulate), Number(!!bias)) as Float32Array;
@@ -91,11 +91,11 @@ export function matmul(backend: Backend, a: Tensor, b: Tensor, options: MatmulOp
 }
 
 /**
- * gpu.js silently stops loops whose bound is a kernel argument after 1,000 iterations unless the kernel
- * is told otherwise before its first run (later calls change nothing).
+ * @deprecated GpuJs.kernel() now lifts gpu.js's 1,000-iteration loop cap for every kernel; this no-op
+ * remains only until src/features stops importing it.
  */
 export function longLoops(kernel: IKernelRunShortcut): IKernelRunShortcut {
-  return kernel.setLoopMaxIterations(2 ** 31 - 1);
+  return kernel;
 }
 
 const matmulCpuKernel: CpuKernelFunction = function (
