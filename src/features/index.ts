@@ -1,0 +1,52 @@
+// The feature pipeline: clips at the feature rate → STFT / mel / log-mel / MFCC (+ deltas) for a whole batch,
+// every numeric step on the backend, the result left there as one [N, bands, maxFrames] tensor.
+import type { Backend } from '../backend/types.js';
+import { packClips, type ClipBatch, type FeatureBatch } from './batch.js';
+import { featureConfig, type FeatureConfig } from './config.js';
+import { powerToDb } from './db.js';
+import { stackDeltas } from './delta.js';
+import { melSpectrogram } from './mel.js';
+import { mfcc } from './mfcc.js';
+import { stft } from './stft.js';
+
+export { featureConfig, type FeatureConfig, type FeatureKind, type WindowName } from './config.js';
+export { packClips, frameCount, type ClipBatch, type FeatureBatch } from './batch.js';
+export { stft, stftReference, type StftOptions } from './stft.js';
+export { melSpectrogram, melBank, melSpectrogramReference, type MelSpectrogramOptions } from './mel.js';
+export { powerToDb, powerToDbReference, type DbOptions } from './db.js';
+export { mfcc, mfccReference } from './mfcc.js';
+export { delta, stackDeltas, deltaReference } from './delta.js';
+export { resample, resampleClips, resampleReference } from './resample.js';
+export { melFilterbank, analysisWindow, dctMatrix, hzToMel, melToHz } from './filters.js';
+export { resamplePlan } from './fir.js';
+
+/**
+ * Features of a batch of clips (already at config.sampleRate): [N, bands, maxFrames] with frames[c] =
+ * 1 + floor(length / hop) valid frames per clip and zeros after them. bands: nFft/2 + 1 ('stft'), nMels
+ * ('mel', 'logmel') or nMfcc ('mfcc'), times 1 + deltas. Recorded without reading back; a packed batch is
+ * left to its owner, arrays are uploaded and freed here.
+ */
+export function computeFeatures(backend: Backend, clips: readonly Float32Array[] | ClipBatch, config: Partial<FeatureConfig> = {}): FeatureBatch {
+  const c = featureConfig(config);
+  const batch = 'samples' in clips ? clips : packClips(backend, clips);
+  let out = spectralFeatures(backend, batch, c);
+  if (batch !== clips) batch.samples.dispose();
+  if (c.deltas > 0) {
+    const stacked = stackDeltas(backend, out, c.deltas as 1 | 2, c.deltaWidth);
+    out.features.dispose();
+    out = stacked;
+  }
+  return out;
+}
+
+function spectralFeatures(backend: Backend, batch: ClipBatch, c: FeatureConfig): FeatureBatch {
+  if (c.kind === 'stft') return stft(backend, batch, c);
+  const mel = melSpectrogram(backend, batch, c);
+  if (c.kind === 'mel') return mel;
+  const db = powerToDb(backend, mel, c);
+  mel.features.dispose();
+  if (c.kind === 'logmel') return db;
+  const coefficients = mfcc(backend, db, c.nMfcc);
+  db.features.dispose();
+  return coefficients;
+}
