@@ -9,6 +9,8 @@ const cli = yargs(hideBin(process.argv))
   .scriptName('ser-gpu')
   .command(infoCommand)
   .command(demoCommand)
+  .command((await import('./commands/extract.js')).extractCommand)
+  .command((await import('./commands/plot.js')).plotCommand)
   .demandCommand(1, 'name a command; see --help')
   .strict()
   .fail((message, error, y) => {

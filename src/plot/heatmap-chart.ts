@@ -7,6 +7,8 @@ import { svgDocument, text } from './svg.js';
 
 export interface HeatmapChartSpec {
   title: string;
+  /** A smaller second line under the title: parameters, source. */
+  subtitle?: string;
   grid: Grid;
   /** Domains span the outer edges of the first and last column (x) and row (y). */
   x: AxisSpec;
@@ -17,21 +19,24 @@ export interface HeatmapChartSpec {
 }
 
 const MARGIN = { top: 44, right: 112, bottom: 58, left: 84 };
+const SUBTITLE_HEIGHT = 16;
 const COLORBAR_GAP = 16;
 const COLORBAR_WIDTH = 16;
 
 export function heatmapChart(spec: HeatmapChartSpec): string {
   const width = spec.width ?? 900;
   const height = spec.height ?? 420;
+  const top = MARGIN.top + (spec.subtitle ? SUBTITLE_HEIGHT : 0);
   const area = {
     x: MARGIN.left,
-    y: MARGIN.top,
+    y: top,
     width: width - MARGIN.left - MARGIN.right,
-    height: height - MARGIN.top - MARGIN.bottom,
+    height: height - top - MARGIN.bottom,
   };
   const bar = { x: area.x + area.width + COLORBAR_GAP, y: area.y, width: COLORBAR_WIDTH, height: area.height };
   return svgDocument(width, height, [
-    text(width / 2, MARGIN.top / 2 + 6, spec.title, { 'font-size': 17, 'font-weight': 'bold', 'text-anchor': 'middle', fill: '#111' }),
+    text(width / 2, 26, spec.title, { 'font-size': 17, 'font-weight': 'bold', 'text-anchor': 'middle', fill: '#111' }),
+    spec.subtitle ? text(width / 2, 26 + SUBTITLE_HEIGHT + 2, spec.subtitle, { 'font-size': 12, 'text-anchor': 'middle', fill: '#555' }) : '',
     heatmap(area, spec.grid, spec.colorbar),
     frame(area),
     bottomAxis(area, spec.x),

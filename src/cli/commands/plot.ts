@@ -1,0 +1,35 @@
+// ser-gpu plot <chart>: figures as PNG (or SVG when --out ends in .svg).
+import type { CommandModule } from 'yargs';
+import { withBackend, type BackendArgs } from '../options.js';
+import { featureOverrides, withFeatureOptions, type FeatureArgs } from './extract.js';
+
+interface SpectrogramArgs extends BackendArgs, FeatureArgs {
+  audio: string;
+  out: string;
+}
+
+const spectrogramCommand: CommandModule<object, SpectrogramArgs> = {
+  command: 'spectrogram <audio>',
+  describe: 'A Mel spectrogram of one audio file (a path, or archive.zip:member), computed on the GPU',
+  builder: (yargs) =>
+    withFeatureOptions(withBackend(yargs))
+      .positional('audio', { type: 'string', demandOption: true, describe: '.wav/.flac file or archive.zip:member' })
+      .option('out', { type: 'string', demandOption: true, describe: 'image to write: .png, or .svg' }),
+  handler: async (args) => {
+    const { usingBackend } = await import('../options.js');
+    const { spectrogramFigure } = await import('../../plot/spectrogram.js');
+    const { writeChart } = await import('../../plot/render.js');
+    const svg = await usingBackend(args.backend, (backend) =>
+      spectrogramFigure(backend, args.audio, featureOverrides(args)),
+    );
+    writeChart(args.out, svg);
+    process.stdout.write(`wrote ${args.out}\n`);
+  },
+};
+
+export const plotCommand: CommandModule = {
+  command: 'plot <chart>',
+  describe: 'Draw a figure (spectrogram)',
+  builder: (yargs) => yargs.command(spectrogramCommand).demandCommand(1, 'name a chart: spectrogram'),
+  handler: () => undefined,
+};

@@ -1,0 +1,39 @@
+// The ser-gpu library API: backends, audio input, corpora, GPU features, feature files and charts.
+export { createBackend, NoAdapterError, type CreateBackendOptions } from './backend/create.js';
+export type { Backend, BackendChoice, BackendKind } from './backend/types.js';
+export { Tensor, type DType, type HostArray } from './tensor.js';
+export { systemInfo, formatInfo, type SystemInfo } from './system-info.js';
+
+export { AudioDecodeError, decodeAudio, listZipAudio, readAudio, readZipMember, type AudioClip } from './audio/index.js';
+export {
+  loadCorpus,
+  parseRavdessName,
+  RAVDESS_EMOTIONS,
+  scanCorpus,
+  splitByActors,
+  type CorpusItem,
+  type LoadedClip,
+  type LoadFailure,
+  type RavdessMeta,
+} from './data/index.js';
+export { computeFeatures, featureConfig, resample, resampleClips, type FeatureConfig, type FeatureKind } from './features/index.js';
+
+export {
+  clipFeatures,
+  corpusItems,
+  extractFeatures,
+  formatExtractSummary,
+  readFeatureFile,
+  writeFeatureFile,
+  type ExtractedFeatures,
+  type ExtractOptions,
+  type ExtractProgress,
+  type FeatureFile,
+  type SkippedFile,
+} from './extract.js';
+export { readSafetensors, writeSafetensors, type SafetensorsFile } from './io/safetensors.js';
+
+export { heatmapChart, type HeatmapChartSpec } from './plot/heatmap-chart.js';
+export { spectrogramChart, spectrogramFigure } from './plot/spectrogram.js';
+export { renderPng, writeChart } from './plot/render.js';
+export { Colormap, magma } from './plot/colormap.js';
