@@ -34,7 +34,7 @@ fn term(x: f32) -> f32 {
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32) {
   let r = regions[wid.x];
-  var acc = select(0.0, -3.4028235e38, OP == 0u);
+  var acc = select(0.0, -3.4028234e38, OP == 0u); // -f32 max
   for (var row = 0u; row < r.y; row++) {
     let base = r.x + row * params.row_stride;
     for (var col = lid; col < r.z; col += WG) { acc = combine(acc, term(data[base + col])); }

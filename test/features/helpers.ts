@@ -9,7 +9,7 @@ export function input(name: string): Float32Array {
   return golden.get(`input.${name}`).data;
 }
 
-/** The inputs named by a golden's suffix ("….ravdess_a+b" → ravdess_a, ravdess_b) packed as one batch. */
+/** The inputs named by a golden's suffix ("….sine+chirp" → sine, chirp) packed as one batch. */
 export function clipsOf(backend: Backend, goldenName: string): ClipBatch {
   return packClips(backend, inputNames(goldenName).map(input));
 }

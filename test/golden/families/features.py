@@ -100,13 +100,13 @@ def generate():
 
     # Chained from the samples: the default pipeline (n_fft 1024, hop 256, 64 Slaney mels) on RAVDESS, and variants.
     real = [clips["ravdess_a"], clips["ravdess_b"]]
-    out["logmel.default.ravdess_a+b"] = f32(batch([log_mel(y) for y in real]))
+    out["logmel.default.ravdess_a+ravdess_b"] = f32(batch([log_mel(y) for y in real]))
     # MFCC (the first 40 rows) with its deltas stacked below.
     mfccs = [librosa.feature.mfcc(y=y.astype(np.float64), sr=SR, n_mfcc=40, n_fft=1024, hop_length=256, n_mels=64) for y in real]
-    out["mfcc.default40_deltas2.ravdess_a+b"] = f32(batch([
+    out["mfcc.default40_deltas2.ravdess_a+ravdess_b"] = f32(batch([
         np.concatenate([m, librosa.feature.delta(m), librosa.feature.delta(m, order=2)]) for m in mfccs]))
-    out["logmel.n2048_h512_htk_refmax.ravdess_a+b"] = f32(batch([log_mel(y, n_fft=2048, hop=512, htk=True, ref=np.max) for y in real]))
-    out["logmel.n4096_h1000_hamming_96.ravdess_a+b"] = f32(batch([log_mel(y, n_fft=4096, hop=1000, window="hamming", n_mels=96) for y in real]))
+    out["logmel.n2048_h512_htk_refmax.ravdess_a+ravdess_b"] = f32(batch([log_mel(y, n_fft=2048, hop=512, htk=True, ref=np.max) for y in real]))
+    out["logmel.n4096_h1000_hamming_96.ravdess_a+ravdess_b"] = f32(batch([log_mel(y, n_fft=4096, hop=1000, window="hamming", n_mels=96) for y in real]))
     out["logmel.n256_h64_32.silence+sine+impulse"] = f32(batch([log_mel(clips[c], n_fft=256, hop=64, n_mels=32) for c in ("silence", "sine", "impulse")]))
     out["logmel.refmax.silence+chirp"] = f32(batch([log_mel(clips[c], ref=np.max) for c in ("silence", "chirp")]))
     # Peak normalisation, then pre-emphasis (coef 0.97), then log-mel.
