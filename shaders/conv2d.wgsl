@@ -100,6 +100,7 @@ fn gemm_registers(@builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_i
   let co0 = wid.y * TN;
   let wLane = min(co0 + (lane & 7u), P.CO - 1u) * P.wsCO;
   let srcImage = img.n * P.CI * P.srcH * P.srcW;
+  let colBase = i32(s0) * step.y;
 
   var acc: array<array<vec4f, 2>, TM_MAX>;
   for (var ci = 0u; ci < P.CI; ci++) {
@@ -117,7 +118,9 @@ fn gemm_registers(@builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_i
         let w0 = vec4f(subgroupBroadcast(wl, 0u), subgroupBroadcast(wl, 1u), subgroupBroadcast(wl, 2u), subgroupBroadcast(wl, 3u));
         let w1 = vec4f(subgroupBroadcast(wl, 4u), subgroupBroadcast(wl, 5u), subgroupBroadcast(wl, 6u), subgroupBroadcast(wl, 7u));
         for (var i = 0u; i < TM; i++) {
-          let col = i32(s0 + i) * step.y + tw.x;
+          // Written as lane base + uniform offset so the compiler sees that tap (i, kw) and tap (i + 1,
+          // kw - 1) read the same element and loads it once.
+          let col = colBase + (i32(i) * step.y + tw.x);
           let ok = rowOk && col >= 0 && col < i32(P.srcW);
           let v = select(0.0, src[u32(select(0, rowBase + col, ok))], ok);
           acc[i][0] += v * w0;
