@@ -124,9 +124,9 @@ function progressReporter(Bar: typeof SingleBar, stream: NodeJS.WriteStream = pr
         return;
       }
       if (p.done === 0) stream.write(`extract: ${p.total} files\n`);
-      while (p.done > 0 && p.done >= (nextTenth * p.total) / 10) {
+      if (p.done > 0 && p.done >= (nextTenth * p.total) / 10) {
         const { rate, audio, skipped } = payload(p);
-        stream.write(`extract: ${p.done}/${p.total} files (${nextTenth * 10}%), ${rate} clips/s, ${audio} s audio, ${skipped} skipped\n`);
+        stream.write(`extract: ${p.done}/${p.total} files (${Math.floor((p.done * 100) / p.total)}%), ${rate} clips/s, ${audio} s audio, ${skipped} skipped\n`);
         nextTenth = Math.floor((p.done * 10) / p.total) + 1;
       }
     },
