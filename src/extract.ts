@@ -88,7 +88,7 @@ async function extractWith(backend: Backend, inputs: readonly string[], options:
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
   const started = performance.now();
   const skipped: SkippedFile[] = [];
-  const clips: { item: CorpusItem; values: Float32Array; frames: number; seconds: number }[] = [];
+  const clips: { item: CorpusItem; values: Float32Array; frames: number }[] = [];
   let bands = 0;
   let audioSeconds = 0;
   const report = () =>
@@ -112,9 +112,8 @@ async function extractWith(backend: Backend, inputs: readonly string[], options:
     const result = await clipFeatures(backend, batch.map(({ clip }) => clip), config);
     bands = result.bands;
     batch.forEach(({ item, clip }, i) => {
-      const seconds = clip.samples.length / clip.sampleRate;
-      audioSeconds += seconds;
-      clips.push({ item, values: result.perClip[i], frames: result.frames[i], seconds });
+      audioSeconds += clip.samples.length / clip.sampleRate;
+      clips.push({ item, values: result.perClip[i], frames: result.frames[i] });
     });
     report();
   }
@@ -122,19 +121,19 @@ async function extractWith(backend: Backend, inputs: readonly string[], options:
     throw new Error(`none of the ${items.length} audio files could be decoded:\n${skipped.map((s) => `  ${s.source}: ${s.error}`).join('\n')}`);
   }
 
-  const maxFrames = Math.max(...clips.map((c) => c.frames));
+  const maxFrames = clips.reduce((most, c) => Math.max(most, c.frames), 0);
   const features = new Float32Array(clips.length * bands * maxFrames);
   clips.forEach(({ values, frames }, n) => {
     for (let b = 0; b < bands; b++) features.set(values.subarray(b * frames, (b + 1) * frames), (n * bands + b) * maxFrames);
   });
-  const sorted = clips.map((c) => c.item);
+  const kept = clips.map((c) => c.item);
   return {
     features,
     shape: [clips.length, bands, maxFrames],
     lengths: Int32Array.from(clips, (c) => c.frames),
-    labels: Int32Array.from(sorted, (item) => item.label),
-    actors: Int32Array.from(sorted, (item) => item.actor),
-    sources: sorted.map((item) => item.source),
+    labels: Int32Array.from(kept, (item) => item.label),
+    actors: Int32Array.from(kept, (item) => item.actor),
+    sources: kept.map((item) => item.source),
     labelNames,
     config,
     skipped,

@@ -6,6 +6,7 @@ import { magma } from '../../src/plot/colormap.js';
 import { heatmapChart } from '../../src/plot/heatmap-chart.js';
 import { encodePngRgb } from '../../src/plot/png.js';
 import { renderPng } from '../../src/plot/render.js';
+import { melTicks } from '../../src/plot/spectrogram.js';
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
@@ -77,5 +78,24 @@ describe('heatmap chart', () => {
     // The title band above the plot area holds only text.
     for (let y = 5; y < 40; y++) for (let x = 300; x < 600; x++) if (pixels[(y * 900 + x) * 4] < 128) dark++;
     expect(dark).toBeGreaterThan(50);
+  });
+});
+
+describe('Mel frequency ticks', () => {
+  it('labels round frequencies in Hz at their Mel positions, spaced apart', () => {
+    const ticks = melTicks(0, 8000, false);
+    expect(ticks.map((t) => t.label)).toEqual(['0', '500', '1000', '2000', '3000', '4000', '5000', '8000']);
+    // Slaney's scale is linear below 1 kHz: 1000 Hz is 15 Mel, 500 Hz 7.5.
+    expect(ticks[1].value).toBeCloseTo(7.5, 10);
+    expect(ticks[2].value).toBeCloseTo(15, 10);
+    const span = ticks.at(-1)!.value;
+    for (let i = 1; i < ticks.length; i++) expect(ticks[i].value - ticks[i - 1].value).toBeGreaterThanOrEqual(0.07 * span);
+  });
+
+  it('keeps to the fmin..fmax range', () => {
+    const values = melTicks(300, 4000, true).map((t) => Number(t.label));
+    expect(Math.min(...values)).toBeGreaterThanOrEqual(300);
+    expect(Math.max(...values)).toBeLessThanOrEqual(4000);
+    expect(values).toContain(1000);
   });
 });
