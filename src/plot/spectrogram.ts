@@ -81,7 +81,7 @@ export async function spectrogramFigure(backend: Backend, path: string, features
       subtitle:
         `${seconds.toFixed(2)} s at ${clip.sampleRate} Hz` +
         (clip.sampleRate === config.sampleRate ? '' : `, resampled to ${config.sampleRate} Hz`) +
-        ` · ${config.nMels} Mel bands, n_fft ${config.nFft}, hop ${config.hop} · ${backend.name}`,
+        ` · ${config.nMels} Mel bands, n_fft ${config.nFft}, hop ${config.hop} · computed with ${backend.kind === 'webgpu' ? 'WebGPU' : 'the gpu.js CPU fallback'}`,
     },
   );
 }
