@@ -86,6 +86,7 @@ async function extractWith(backend: Backend, inputs: readonly string[], options:
   const config = featureConfig(options.features);
   const { items, labelNames } = await corpusItems(inputs, options.limit);
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`batch size must be a whole number of clips >= 1, got ${batchSize}`);
   const started = performance.now();
   const skipped: SkippedFile[] = [];
   const clips: { item: CorpusItem; values: Float32Array; frames: number }[] = [];
