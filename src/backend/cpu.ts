@@ -34,16 +34,17 @@ export class GpuJs implements CpuBackend {
     const cacheKey = `${key}#${outputLength}`;
     let kernel = this.kernels.get(cacheKey);
     if (!kernel) {
-      kernel = this.gpu.createKernel(fn as KernelFunction, {
-        output: [outputLength],
-        tactic: 'precision',
+      kernel = this.gpu
+        .createKernel(fn as KernelFunction, {
+          output: [outputLength],
+          tactic: 'precision',
+          // Inputs of one kernel change size between calls (the cache key is the output length only);
+          // the WebAssembly mode rejects that unless told.
+          dynamicArguments: true,
+        })
         // gpu.js silently stops loops bounded by an argument after 1,000 iterations (a GLSL limit that
         // its CPU modes keep): lift it, since reductions here run over whole tensors.
-        loopMaxIterations: 2 ** 31 - 1,
-        // Inputs of one kernel change size between calls (the cache key is the output length only);
-        // the WebAssembly mode rejects that unless told.
-        dynamicArguments: true,
-      });
+        .setLoopMaxIterations(2 ** 31 - 1);
       this.kernels.set(cacheKey, kernel);
     }
     return kernel;
