@@ -88,8 +88,8 @@ fn barrier_if_shared() {
   if (T > 1u) { workgroupBarrier(); }
 }
 
-// Transforms frame `frame` of clip `c` into z (frame slot f, thread t of T); afterwards z holds the
-// M-point transform Z of (x[2n] + i x[2n+1]) in natural order.
+// Transforms frame `frame` of clip `c` in z (frame slot f, thread t of T), all but the last radix-8 pass,
+// which last_pass() fuses with the real split.
 fn fft_frame(c: vec4u, gain: f32, frame: u32, f: u32, t: u32) {
   let start = i32(frame * params.hop) - i32(M);
   let n0 = 1u << FIRST_LOG_RADIX;
@@ -105,7 +105,7 @@ fn fft_frame(c: vec4u, gain: f32, frame: u32, f: u32, t: u32) {
     butterflies(&a, FIRST_LOG_RADIX, 1u, 0u);
     for (var j = 0u; j < n0; j++) { z[(g + j) * F + f] = a[j]; }
   }
-  for (var s = FIRST_LOG_RADIX; s < LOG_M; s += 3u) {
+  for (var s = FIRST_LOG_RADIX; s < LOG_M - 3u; s += 3u) {
     barrier_if_shared();
     let h = 1u << s;
     for (var b = t; b < M / 8u; b += T) {
@@ -120,15 +120,32 @@ fn fft_frame(c: vec4u, gain: f32, frame: u32, f: u32, t: u32) {
   barrier_if_shared();
 }
 
-// |X[k]|² and |X[M-k]|² of the real transform, from Z[k] and Z[M-k]:
-// X[k] = E + W^k·O, X[M-k] = conj(E - W^k·O), E = (Z[k] + conj Z[M-k]) / 2, O = -i (Z[k] - conj Z[M-k]) / 2.
-fn split_power(k: u32, f: u32) -> vec2f {
-  let zk = z[k * F + f];
-  let zc = z[((M - k) & (M - 1u)) * F + f];
-  let e = 0.5 * vec2f(zk.x + zc.x, zk.y - zc.y);
-  let o = 0.5 * vec2f(zk.y + zc.y, zc.x - zk.x);
-  let wo = cmul(o, twiddles[k]);
-  return vec2f(dot(e + wo, e + wo), dot(e - wo, e - wo));
+// The last radix-8 pass (groups k0 + i·H, H = M/8) for groups k0 and H - k0, which hold each other's mirror
+// elements M - e, fused with the real split: p[i] = (|X[e]|², |X[M-e]|²) for e = k0 + i·H, where
+// X[e] = E + W^e·O, X[M-e] = conj(E - W^e·O), E = (Z[e] + conj Z[M-e]) / 2, O = -i (Z[e] - conj Z[M-e]) / 2.
+// It reads only those two groups of z, so its caller may overwrite them with the powers.
+fn last_pass(k0: u32, f: u32) -> array<vec2f, 8> {
+  let h = M / 8u;
+  let k1 = (h - k0) & (h - 1u);
+  var a: array<vec2f, 8>;
+  var b: array<vec2f, 8>;
+  for (var i = 0u; i < 8u; i++) {
+    a[i] = z[(k0 + i * h) * F + f];
+    b[i] = z[(k1 + i * h) * F + f];
+  }
+  butterflies(&a, 3u, h, k0);
+  butterflies(&b, 3u, h, k1);
+  var p: array<vec2f, 8>;
+  for (var i = 0u; i < 8u; i++) {
+    // M - e is element 7 - i of group k1, or (8 - i) mod 8 of group 0 when k0 = 0 (constant indices: registers).
+    let zc = select(b[7u - i], b[(8u - i) & 7u], k0 == 0u);
+    let zk = a[i];
+    let e = 0.5 * vec2f(zk.x + zc.x, zk.y - zc.y);
+    let o = 0.5 * vec2f(zk.y + zc.y, zc.x - zk.x);
+    let wo = cmul(o, twiddles[k0 + i * h]);
+    p[i] = vec2f(dot(e + wo, e + wo), dot(e - wo, e - wo));
+  }
+  return p;
 }
 
 struct Job {
@@ -171,12 +188,17 @@ fn power(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid
   let j = job(wid, lid);
   fft_frame(j.c, j.gain, j.frame, j.f, j.t);
   if (!j.stored) { return; }
-  for (var k = j.t; k <= M / 2u; k += T) {
-    var p = split_power(k, j.f);
-    if (params.power == 1.0) { p = sqrt(p); }
-    p = select(vec2f(0.0), p, j.live);
-    out[out_index(j, wid.y, k)] = p.x;
-    out[out_index(j, wid.y, M - k)] = p.y;
+  let h = M / 8u;
+  for (var k0 = j.t; k0 <= h / 2u; k0 += T) {
+    let p = last_pass(k0, j.f);
+    for (var i = 0u; i < 8u; i++) {
+      var v = p[i];
+      if (params.power == 1.0) { v = sqrt(v); }
+      v = select(vec2f(0.0), v, j.live);
+      let e = k0 + i * h;
+      out[out_index(j, wid.y, e)] = v.x;
+      out[out_index(j, wid.y, M - e)] = v.y;
+    }
   }
 }
 
@@ -185,14 +207,14 @@ fn mel(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: 
   if (padding_only(wid, lid)) { return; }
   let j = job(wid, lid);
   fft_frame(j.c, j.gain, j.frame, j.f, j.t);
-  // Power in place: P[k] in z[k].x for k < M, P[M] in z[0].y (each pair k, M-k is read and written by one invocation).
-  for (var k = j.t; k <= M / 2u; k += T) {
-    let p = split_power(k, j.f);
-    if (k == 0u) {
-      z[j.f] = p;
-    } else {
-      z[k * F + j.f].x = p.x;
-      z[(M - k) * F + j.f].x = p.y;
+  // The power spectrum in place: P[e] in z[e].x for e < M, P[M] in z[0].y.
+  let h = M / 8u;
+  for (var k0 = j.t; k0 <= h / 2u; k0 += T) {
+    let p = last_pass(k0, j.f);
+    for (var i = 0u; i < 8u; i++) {
+      let e = k0 + i * h;
+      z[e * F + j.f].x = p[i].x;
+      if (e == 0u) { z[j.f].y = p[i].y; } else { z[(M - e) * F + j.f].x = p[i].y; }
     }
   }
   barrier_if_shared();

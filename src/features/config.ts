@@ -71,7 +71,7 @@ export function featureConfig(overrides: Partial<FeatureConfig> = {}): FeatureCo
 
 function checkConfig(c: FeatureConfig): void {
   const problems: string[] = [];
-  if (!Number.isInteger(Math.log2(c.nFft)) || c.nFft < 16) problems.push(`nFft ${c.nFft} is not a power of two >= 16`);
+  if (!Number.isInteger(Math.log2(c.nFft)) || c.nFft < 32) problems.push(`nFft ${c.nFft} is not a power of two >= 32`);
   if (!Number.isInteger(c.hop) || c.hop < 1) problems.push(`hop ${c.hop} is not a positive integer`);
   if (!Number.isInteger(c.winLength) || c.winLength < 1 || c.winLength > c.nFft) problems.push(`winLength ${c.winLength} is not in 1..nFft`);
   if (!(c.fMin >= 0 && c.fMin < c.fMax && c.fMax <= c.sampleRate / 2)) problems.push(`need 0 <= fMin < fMax <= sampleRate/2, got ${c.fMin}, ${c.fMax}`);

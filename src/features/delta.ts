@@ -2,7 +2,6 @@
 // [features; Δ; Δ²] along bands: shaders/delta.wgsl on WebGPU, a gpu.js kernel on the CPU backend.
 import type { Backend, CpuKernelFunction } from '../backend/types.js';
 import { grid1d } from '../gpu/grid.js';
-import { longLoops } from '../ops/matmul.js';
 import { batchShape, framesTable, type FeatureBatch } from './batch.js';
 import { constantTensor } from './constants.js';
 import { savgolDerivative } from './filters.js';
@@ -45,7 +44,7 @@ function savgolStack(backend: Backend, data: FeatureBatch, orders: (1 | 2)[], wi
       workgroups: grid1d(total, WG),
     });
   } else {
-    const kernel = longLoops(backend.kernel('features.delta', deltaCpuKernel, total));
+    const kernel = backend.kernel('features.delta', deltaCpuKernel, total);
     out = backend.wrap(kernel(data.features.host, frames.host, coeffs.host, bands, maxFrames, pieces, width, half, Number(identityFirst)) as Float32Array, shape);
   }
   frames.dispose();

@@ -1,7 +1,6 @@
 // Per-clip reductions (max, peak, RMS) over strided regions of a batch tensor: shaders/clip_reduce.wgsl on
 // WebGPU, a gpu.js kernel (one thread per clip) on the CPU backend.
 import type { Backend, CpuKernelFunction } from '../backend/types.js';
-import { longLoops } from '../ops/matmul.js';
 import type { Tensor } from '../tensor.js';
 
 export type ClipReduction = 'max' | 'peak' | 'rms';
@@ -32,7 +31,7 @@ export function clipReduce(backend: Backend, data: Tensor, regions: readonly Reg
       workgroups: [regions.length],
     });
   } else {
-    const kernel = longLoops(backend.kernel('features.clip_reduce', clipReduceCpuKernel, regions.length));
+    const kernel = backend.kernel('features.clip_reduce', clipReduceCpuKernel, regions.length);
     out = backend.wrap(kernel(data.host, regionTensor.host, rowStride, OPS[op]) as Float32Array, [regions.length]);
   }
   regionTensor.dispose();

@@ -2,7 +2,6 @@
 // shaders/resample.wgsl on WebGPU, a gpu.js kernel on the CPU backend, both over a whole batch of clips.
 import type { Backend, CpuKernelFunction } from '../backend/types.js';
 import { groups } from '../gpu/grid.js';
-import { longLoops } from '../ops/matmul.js';
 import type { Tensor } from '../tensor.js';
 import { packClips, type ClipBatch } from './batch.js';
 import { constantTensor } from './constants.js';
@@ -35,7 +34,7 @@ export function resampleClips(backend: Backend, clips: ClipBatch, fromRate: numb
       workgroups: [groups(Math.max(...lengths), WG), lengths.length],
     });
   } else {
-    const kernel = longLoops(backend.kernel('features.resample', resampleCpuKernel, total));
+    const kernel = backend.kernel('features.resample', resampleCpuKernel, total);
     const values = kernel(clips.samples.host, tableTensor.host, taps.host, lengths.length, plan.up, plan.down, plan.halfLen, plan.taps.length);
     samples = backend.wrap(values as Float32Array, [total]);
   }

@@ -3,7 +3,7 @@
 // features the filterbank too), gpu.js kernels on the CPU backend (framing, one kernel per radix-2
 // Stockham stage, real split), and a float64 reference.
 import type { Backend, CpuBackend, CpuKernelFunction, WebGpuBackend } from '../backend/types.js';
-import { longLoops } from '../ops/matmul.js';
+import type { AdapterReport } from '../gpu/device.js';
 import type { Tensor } from '../tensor.js';
 import { clipTable, frameCount, type ClipBatch, type FeatureBatch } from './batch.js';
 import type { FeatureConfig } from './config.js';
@@ -19,15 +19,15 @@ export interface FusedFilterbank {
   ranges: Tensor;
 }
 
-/** |X|^power [N, nFft/2 + 1, maxFrames] of every clip. */
-export function stft(backend: Backend, clips: ClipBatch, o: StftOptions): FeatureBatch {
-  if (backend.kind === 'webgpu') return stftWebGpu(backend, clips, o, null);
+/** |X|^power [N, nFft/2 + 1, maxFrames] of every clip. `tiling` overrides the adapter's choice (tests). */
+export function stft(backend: Backend, clips: ClipBatch, o: StftOptions, tiling?: FftTiling): FeatureBatch {
+  if (backend.kind === 'webgpu') return stftWebGpu(backend, clips, o, null, tiling ?? fftTiling(backend.adapter, o.nFft));
   return stftCpu(backend, clips, o);
 }
 
 /** The mel power spectrogram [N, bands, maxFrames] straight from the clips: the STFT and filterbank fused (WebGPU). */
 export function stftFiltered(backend: WebGpuBackend, clips: ClipBatch, o: Omit<StftOptions, 'power'>, filters: FusedFilterbank): FeatureBatch {
-  return stftWebGpu(backend, clips, { ...o, power: 2 }, filters);
+  return stftWebGpu(backend, clips, { ...o, power: 2 }, filters, fftTiling(backend.adapter, o.nFft));
 }
 
 function windowTensor(backend: Backend, o: StftOptions): Tensor {
@@ -57,28 +57,33 @@ function clipLevels(backend: Backend, clips: ClipBatch, normalize: StftOptions['
   return clipReduce(backend, clips.samples, regions, 0, normalize);
 }
 
+/** Frames per workgroup (F) and invocations per frame (T) of shaders/stft.wgsl. */
+export interface FftTiling {
+  F: number;
+  T: number;
+}
+
 /**
- * Frames per workgroup (F) and invocations per frame (T). Lavapipe runs 8 invocations in SIMD lanes and pays
- * a coroutine switch per barrier: one frame per invocation (T = 1, no barriers) while 8 frames fit in
- * workgroup memory. GPUs: one frame per workgroup, a radix-8 butterfly group per invocation and pass.
+ * Lavapipe runs 8 invocations in SIMD lanes, pays a coroutine switch per barrier and a per-lane loop for every
+ * workgroup-memory access: one frame per invocation (T = 1, no barriers) while 8 frames fit in workgroup
+ * memory. GPUs: one frame per workgroup, a radix-8 butterfly group per invocation and pass.
  */
-function fftTiling(backend: WebGpuBackend, m: number): { F: number; T: number } {
-  const frameBytes = 8 * m;
-  const fit = Math.floor(backend.adapter.limits.maxComputeWorkgroupStorageSize / frameBytes);
-  if (fit < 1) throw new Error(`stft: nFft ${2 * m} needs ${frameBytes} bytes of workgroup memory; the adapter has ${fit * frameBytes}`);
-  if (backend.adapter.isSoftware) {
+export function fftTiling(adapter: Pick<AdapterReport, 'isSoftware' | 'limits'>, nFft: number): FftTiling {
+  const frameBytes = 4 * nFft; // nFft/2 complex f32 values
+  const fit = Math.floor(adapter.limits.maxComputeWorkgroupStorageSize / frameBytes);
+  if (fit < 1) throw new Error(`stft: nFft ${nFft} needs ${frameBytes} bytes of workgroup memory; the adapter has ${adapter.limits.maxComputeWorkgroupStorageSize}`);
+  if (adapter.isSoftware) {
     const F = Math.min(8, 2 ** Math.floor(Math.log2(fit)));
     return { F, T: 8 / F };
   }
-  return { F: 1, T: Math.min(64, m / 8) };
+  return { F: 1, T: Math.min(64, nFft / 16) };
 }
 
-function stftWebGpu(backend: WebGpuBackend, clips: ClipBatch, o: StftOptions, filters: FusedFilterbank | null): FeatureBatch {
+function stftWebGpu(backend: WebGpuBackend, clips: ClipBatch, o: StftOptions, filters: FusedFilterbank | null, { F, T }: FftTiling): FeatureBatch {
   const m = o.nFft / 2;
   const frames = clips.lengths.map((n) => frameCount(n, o.hop));
   const maxFrames = Math.max(...frames);
   const bands = filters ? filters.bank.shape[0] : m + 1;
-  const { F, T } = fftTiling(backend, m);
   const table = clipTable(backend, clips, o.hop);
   const levels = clipLevels(backend, clips, o.normalize);
   const out = backend.empty([frames.length, bands, maxFrames]);
@@ -112,7 +117,7 @@ function stftCpu(backend: CpuBackend, clips: ClipBatch, o: StftOptions): Feature
   ) as Float32Array;
   const stage = backend.kernel('stft.stage', stockhamStageCpuKernel, zLength);
   for (let s = 0; s < Math.log2(m); s++) z = stage(z, twiddles, m, 2 ** s) as Float32Array;
-  const power = longLoops(backend.kernel('stft.power', powerCpuKernel, n * (m + 1) * maxFrames))(z, twiddles, table.host, m, maxFrames, o.power) as Float32Array;
+  const power = backend.kernel('stft.power', powerCpuKernel, n * (m + 1) * maxFrames)(z, twiddles, table.host, m, maxFrames, o.power) as Float32Array;
   table.dispose();
   levels.dispose();
   return { features: backend.wrap(power, [n, m + 1, maxFrames]), frames };
