@@ -1,4 +1,4 @@
-// Conv2d forward and backward-to-input as one implicit GEMM (no im2col buffer), NCHW f32, groups = 1.
+// Conv2d forward and backward-to-input as implicit GEMMs (no im2col buffer), NCHW f32, groups = 1.
 //   forward (TRANSPOSED = false): y[n, co, r, s] = sum_{ci, kh, kw} x[n, ci, r*SH - padH + kh*DH, s*SW - padW + kw*DW]
 //                                                   * w[co, ci, kh, kw]  (+ bias[co], ReLU when RELU)
 //   backward-input (TRANSPOSED = true), one stride phase (rh, rw) per dispatch z:
@@ -9,7 +9,12 @@
 // "src" is x (forward) or dy (backward), "out" is y or dx; `ci` runs over the reduction channels (C forward,
 // O backward), `co` over the output channels. Weights are read through two strides (wsCI, wsCO) so both
 // passes use w [O, C, KH, KW] as stored. Kernel size, stride and dilation are override constants, so the
-// tap loops unroll. Test: test/ops/conv2d.test.ts.
+// tap loops unroll. Three kernels:
+//   gemm_padded    register tiles over a zero-padded copy of src whose rows are 4-aligned (pad_source), read
+//                  as vec4 windows: software adapters, forward and stride-1 backward-input;
+//   gemm_registers register tiles over src as it is, bounds checked: software adapters, strided backward;
+//   gemm_workgroup workgroup-memory tiles: real GPUs.
+// Test: test/ops/conv2d.test.ts.
 enable subgroups;
 
 struct Params {
@@ -20,10 +25,12 @@ struct Params {
   padH: u32, padW: u32,
   wsCI: u32, wsCO: u32,
   phases: u32, // SH * SW backward, 1 forward
+  batch: u32, // gemm_padded (the others take the image from the workgroup's z)
 }
 
 @group(0) @binding(0) var<uniform> P: Params;
 @group(0) @binding(1) var<storage, read> src: array<f32>;
+@group(0) @binding(1) var<storage, read> src4: array<vec4f>; // gemm_padded: pad_source's copy of src
 @group(0) @binding(2) var<storage, read> w: array<f32>;
 @group(0) @binding(3) var<storage, read> bias: array<f32>; // forward with HAS_BIAS; any buffer otherwise
 @group(0) @binding(4) var<storage, read_write> out: array<f32>;
@@ -38,10 +45,13 @@ override TRANSPOSED: bool = false;
 override HAS_BIAS: bool = false;
 override RELU: bool = false;
 override WG: u32 = 64;
-override TM: u32 = 8; // gemm_registers: consecutive output pixels of one row per invocation, <= TM_MAX
+override TM: u32 = 8; // register kernels: consecutive output pixels of one row per invocation, <= TM_MAX
+override FLIP: bool = false; // gemm_padded: backward-input (stride 1) as a forward pass with the kernel flipped
+override WINQ: u32 = 3; // gemm_padded: vec4s in one window, <= WINQ_MAX
 
 const TM_MAX = 8u;
-const TN = 8u; // gemm_registers: output channels per workgroup, one weight per lane of a subgroup of >= 8
+const TN = 8u; // register kernels: output channels per workgroup, one weight per lane of a subgroup of >= 8
+const WINQ_MAX = 8u;
 
 // Where tap k of one axis lands in src for output index 0 of this phase: (offset, 1) or (_, 0) when the
 // tap skips this phase (backward). Source index = out index * step + offset, step = S forward, 1 backward.
@@ -139,6 +149,87 @@ fn gemm_registers(@builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_i
       if (co < P.CO) { out[out_index(img, co, r, s)] = epilogue(acc[i][j / 4u][j % 4u], co); }
     }
   }
+}
+
+// Register tiles over the padded source: no bounds checks, and each tap row is read as WINQ aligned vec4s
+// (one row of a run: TM pixels and the KW taps of each), since lavapipe pays per load instruction and lane,
+// not per component. Column offsets within the window are compile-time constants, so the window stays in
+// registers. Same tile and weight sharing as gemm_registers.
+@compute @workgroup_size(WG)
+fn gemm_padded(@builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_id) wid: vec3u,
+               @builtin(num_workgroups) nwg: vec3u, @builtin(subgroup_invocation_id) lane: u32) {
+  // Runs of all images in one sequence (x, then z past 65,535 workgroups), so only the last workgroup idles.
+  let runsPerRow = (P.gridW + TM - 1u) / TM;
+  let runs = P.batch * P.gridH * runsPerRow;
+  let run = (wid.z * nwg.x + wid.x) * WG + lid.x;
+  let t = min(run, runs - 1u);
+  let n = t / (P.gridH * runsPerRow);
+  let r = t / runsPerRow % P.gridH;
+  let s0 = (t % runsPerRow) * TM;
+  let co0 = wid.y * TN;
+  let wLane = min(co0 + (lane & 7u), P.CO - 1u) * P.wsCO;
+  let pitch4 = P.srcW / 4u;
+
+  var acc: array<array<vec4f, 2>, TM_MAX>;
+  for (var ci = 0u; ci < P.CI; ci++) {
+    for (var kh = 0u; kh < KH; kh++) {
+      let row = r * SH + select(kh, KH - 1u - kh, FLIP) * DH;
+      let base4 = ((n * P.CI + ci) * P.srcH + row) * pitch4 + s0 * SW / 4u;
+      var win: array<vec4f, WINQ_MAX>;
+      for (var q = 0u; q < WINQ; q++) { win[q] = src4[base4 + q]; }
+      for (var kw = 0u; kw < KW; kw++) {
+        let wl = w[ci * P.wsCI + wLane + kh * KW + kw];
+        let w0 = vec4f(subgroupBroadcast(wl, 0u), subgroupBroadcast(wl, 1u), subgroupBroadcast(wl, 2u), subgroupBroadcast(wl, 3u));
+        let w1 = vec4f(subgroupBroadcast(wl, 4u), subgroupBroadcast(wl, 5u), subgroupBroadcast(wl, 6u), subgroupBroadcast(wl, 7u));
+        for (var i = 0u; i < TM; i++) {
+          let e = i * SW + select(kw, KW - 1u - kw, FLIP) * DW;
+          let v = win[e / 4u][e % 4u];
+          acc[i][0] += v * w0;
+          acc[i][1] += v * w1;
+        }
+      }
+    }
+  }
+
+  if (run >= runs) { return; }
+  for (var i = 0u; i < TM; i++) {
+    let s = s0 + i;
+    if (s >= P.gridW) { break; }
+    for (var j = 0u; j < TN; j++) {
+      let co = co0 + j;
+      if (co < P.CO) { out[((n * P.CO + co) * P.outH + r) * P.outW + s] = epilogue(acc[i][j / 4u][j % 4u], co); }
+    }
+  }
+}
+
+struct PadParams {
+  H: u32, W: u32, // src plane
+  Hp: u32, Wp: u32, // padded plane, Wp a multiple of 4
+  top: i32, left: i32, // padded (r, q) holds src (r - top, q - left); negative crops
+  vec4s: u32, // Hp * Wp / 4 * planes
+}
+
+@group(0) @binding(0) var<uniform> PP: PadParams;
+@group(0) @binding(1) var<storage, read> unpadded: array<f32>;
+@group(0) @binding(2) var<storage, read_write> padded: array<vec4f>;
+
+// One vec4 of the padded copy per invocation, zero outside src; 1-D grid (grid1d).
+@compute @workgroup_size(WG)
+fn pad_source(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let i = gid.x + gid.y * nwg.x * WG;
+  if (i >= PP.vec4s) { return; }
+  let rowAll = i / (PP.Wp / 4u);
+  let plane = rowAll / PP.Hp;
+  let row = i32(rowAll % PP.Hp) - PP.top;
+  let col = i32(i % (PP.Wp / 4u) * 4u) - PP.left;
+  var v = vec4f(0.0);
+  if (row >= 0 && row < i32(PP.H)) {
+    for (var e = 0; e < 4; e++) {
+      let c = col + e;
+      if (c >= 0 && c < i32(PP.W)) { v[e] = unpadded[(plane * PP.H + u32(row)) * PP.W + u32(c)]; }
+    }
+  }
+  padded[i] = v;
 }
 
 // Workgroup-memory tiles (real GPUs, where barriers are cheap and workgroup memory is fast): a 16x16

@@ -17,8 +17,11 @@ export interface Conv2dParams {
 
 export type Conv2dActivation = 'none' | 'relu';
 export type Conv2dPass = 'forward' | 'backwardInput' | 'backwardWeight';
-/** The forward / backward-input kernels: register tiles (software adapters) or workgroup-memory tiles (GPUs). */
-export type Conv2dKernel = 'registers' | 'workgroup';
+/**
+ * The forward / backward-input kernels: register tiles over a padded, vec4-aligned copy of the source or over
+ * the source as it is (software adapters), or workgroup-memory tiles (GPUs).
+ */
+export type Conv2dKernel = 'padded' | 'registers' | 'workgroup';
 
 export interface Conv2dOptions {
   /** Overrides the adapter's choice of kernel (tests and benchmarks run both on one adapter). */
@@ -69,9 +72,10 @@ export interface Conv2dTiling {
 
 /**
  * Chooses the kernel and tile sizes. Software adapters (lavapipe) get register tiles without workgroup
- * memory (barriers cost a coroutine switch per invocation there); real GPUs get 64x64 workgroup tiles for
- * forward and backward-input. The weight gradient always uses the split-K subgroup kernel, with the split
- * sized to give every core (or SM) several workgroups.
+ * memory (barriers cost a coroutine switch per invocation there): over a padded copy of the source read as
+ * vec4 windows where the pass allows (forward, stride-1 backward-input), else over the source with bounds
+ * checks. Real GPUs get 64x64 workgroup tiles. The weight gradient always uses the split-K subgroup kernel,
+ * with the split sized to give every core (or SM) several workgroups. `kernel` overrides the choice.
  */
 export function conv2dTiling(report: AdapterReport, pass: Conv2dPass, g: Conv2dGeometry, kernel?: Conv2dKernel): Conv2dTiling {
   const { strideH: SH, strideW: SW, dilationH: DH, dilationW: DW } = g.p;
@@ -91,12 +95,33 @@ export function conv2dTiling(report: AdapterReport, pass: Conv2dPass, g: Conv2dG
   const transposed = pass === 'backwardInput';
   const gridW = transposed ? Math.ceil(g.W / SW) : g.OW;
   const gridH = transposed ? Math.ceil(g.H / SH) : g.OH;
-  const base = { ...shape, TRANSPOSED: Number(transposed) };
-  if ((kernel ?? (report.isSoftware ? 'registers' : 'workgroup')) === 'workgroup') return { name: 'workgroup 64x64x16, 4x4 per invocation', entry: 'gemm_workgroup', constants: base };
+  const choice = kernel ?? (!report.isSoftware ? 'workgroup' : paddedWindow(pass, g, gridW) ? 'padded' : 'registers');
+  if (choice === 'workgroup') return { name: 'workgroup 64x64x16, 4x4 per invocation', entry: 'gemm_workgroup', constants: { ...shape, TRANSPOSED: Number(transposed) } };
+  if (choice === 'padded') {
+    const window = paddedWindow(pass, g, gridW);
+    if (!window) throw new Error(`conv2d: no padded-window kernel for this ${pass} pass (strided backward, or a window over ${4 * WINQ_MAX} columns)`);
+    const WG = Math.min(64, roundUp(g.N * gridH * Math.ceil(gridW / window.TM), 8));
+    return { name: `padded vec4 windows ${window.TM}x8 WG=${WG}`, entry: 'gemm_padded', constants: { ...shape, FLIP: Number(transposed), ...window, WG } };
+  }
   // Runs of TM consecutive output pixels per invocation, balanced so the last run of a row is not mostly empty.
   const TM = Math.ceil(gridW / Math.ceil(gridW / 8));
   const WG = Math.min(64, roundUp(gridH * Math.ceil(gridW / TM), 8));
-  return { name: `registers ${TM}x8 WG=${WG}`, entry: 'gemm_registers', constants: { ...base, TM, WG } };
+  return { name: `registers ${TM}x8 WG=${WG}`, entry: 'gemm_registers', constants: { ...shape, TRANSPOSED: Number(transposed), TM, WG } };
+}
+
+const WINQ_MAX = 8;
+
+/**
+ * Run length TM (4 or 8, so runs start on a vec4) and vec4s per window row for gemm_padded, or null where it
+ * does not apply: strided backward-input, whose taps depend on the stride phase, or too wide a window.
+ */
+function paddedWindow(pass: Conv2dPass, g: Conv2dGeometry, gridW: number): { TM: number; WINQ: number } | null {
+  if (pass === 'backwardInput' && (g.p.strideH > 1 || g.p.strideW > 1)) return null;
+  for (const TM of gridW > 4 ? [8, 4] : [4]) {
+    const WINQ = Math.ceil(((TM - 1) * g.p.strideW + (g.KW - 1) * g.p.dilationW + 1) / 4);
+    if (WINQ <= WINQ_MAX) return { TM, WINQ };
+  }
+  return null;
 }
 
 function roundUp(n: number, multiple: number): number {
@@ -154,25 +179,49 @@ function gemm(
 ): void {
   checkSubgroups(backend);
   const tiling = conv2dTiling(backend.runtime.report, pass, g, kernel);
-  const { strideH: SH, strideW: SW } = g.p;
+  const c = tiling.constants;
+  const { strideH: SH, strideW: SW, padH, padW, dilationH: DH, dilationW: DW } = g.p;
   const forward = pass === 'forward';
   const [CI, CO, srcH, srcW, outH, outW] = forward ? [g.C, g.O, g.H, g.W, g.OH, g.OW] : [g.O, g.C, g.OH, g.OW, g.H, g.W];
-  const [gridH, gridW, phases] = forward ? [g.OH, g.OW, 1] : [Math.ceil(g.H / SH), Math.ceil(g.W / SW), SH * SW];
   const taps = g.KH * g.KW;
   const [wsCI, wsCO] = forward ? [taps, g.C * taps] : [g.C * taps, taps];
-  const c = tiling.constants;
+  const run = (entry: string, source: Tensor, uniforms: number[], workgroups: [number, number, number]) =>
+    backend.runtime.run({ shader: 'conv2d', entry, constants: { ...c, ...flags }, uniforms, buffers: [source.buffer, w.buffer, bias.buffer, out.buffer], workgroups });
+
+  if (tiling.entry === 'gemm_padded') {
+    // Forward pads by the convolution's padding; backward (stride 1) by the flipped kernel's reach.
+    const [top, left] = forward ? [padH, padW] : [(g.KH - 1) * DH - padH, (g.KW - 1) * DW - padW];
+    const Hp = forward ? g.H + 2 * padH : g.H + (g.KH - 1) * DH;
+    const runsPerRow = Math.ceil(outW / c.TM);
+    const Wp = (runsPerRow - 1) * c.TM * SW + 4 * c.WINQ;
+    const padded = padSource(backend, src, [g.N, CI, srcH, srcW], Hp, Wp, top, left);
+    const [x, z] = grid1d(g.N * outH * runsPerRow, c.WG);
+    run('gemm_padded', padded, [CI, CO, Hp, Wp, outH, outW, outH, outW, 0, 0, wsCI, wsCO, 1, g.N], [x, groups(CO, 8), z]);
+    padded.dispose();
+    return;
+  }
+  const [gridH, gridW, phases] = forward ? [g.OH, g.OW, 1] : [Math.ceil(g.H / SH), Math.ceil(g.W / SW), SH * SW];
   const workgroups: [number, number, number] =
     tiling.entry === 'gemm_registers'
       ? [groups(gridH * Math.ceil(gridW / c.TM), c.WG), groups(CO, 8), g.N * phases]
       : [groups(gridH * gridW, 64), groups(CO, 64), g.N * phases];
+  run(tiling.entry, src, [CI, CO, srcH, srcW, outH, outW, gridH, gridW, padH, padW, wsCI, wsCO, phases], workgroups);
+}
+
+/** A zero-padded copy [N, C, Hp, Wp] of src [N, C, H, W]: padded (r, q) = src (r - top, q - left). */
+function padSource(backend: WebGpuBackend, src: Tensor, [N, C, H, W]: number[], Hp: number, Wp: number, top: number, left: number): Tensor {
+  const padded = backend.empty([N, C, Hp, Wp]);
+  const WG = 64;
+  const vec4s = (N * C * Hp * Wp) / 4;
   backend.runtime.run({
     shader: 'conv2d',
-    entry: tiling.entry,
-    constants: { ...c, ...flags },
-    uniforms: [CI, CO, srcH, srcW, outH, outW, gridH, gridW, g.p.padH, g.p.padW, wsCI, wsCO, phases],
-    buffers: [src.buffer, w.buffer, bias.buffer, out.buffer],
-    workgroups,
+    entry: 'pad_source',
+    constants: { WG },
+    uniforms: [H, W, Hp, Wp, { i32: top }, { i32: left }, vec4s],
+    buffers: [src.buffer, padded.buffer],
+    workgroups: grid1d(vec4s, WG),
   });
+  return padded;
 }
 
 export function conv2dBackwardWeight(backend: Backend, x: Tensor, dy: Tensor, p: Conv2dParams, weightShape: readonly number[]): Tensor {

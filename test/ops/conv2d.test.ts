@@ -32,10 +32,17 @@ const TOL_DX: Tolerance = { atol: 2e-5, rtol: 1e-5 };
 const TOL_DW: Tolerance = { atol: 1e-4, rtol: 1e-5 };
 const TOL_DB: Tolerance = { atol: 2e-5, rtol: 1e-5 };
 // Every pipeline costs about a second of LLVM on lavapipe the first time: the fused ReLU is checked on a few
-// cases, and the workgroup-tile kernel (meant for GPUs) on the cases that exercise strides, dilation,
-// non-square kernels and partial tiles.
+// cases, and on WebGPU the kernels the adapter does not pick by default (the workgroup tiles meant for GPUs,
+// the unpadded register tiles that forward passes use only for very wide windows) on the cases that
+// exercise strides, dilation, non-square kernels and partial tiles.
 const RELU_CASES = ['odd_tiles', 'stride2', 'cin1'];
-const WORKGROUP_CASES = ['odd_tiles', 'stride2', 'dilation2_pad2', 'pointwise_1x1_stride2', 'nonsquare_2x5'];
+const OTHER_KERNELS: Record<string, Conv2dKernel[]> = {
+  odd_tiles: ['registers', 'workgroup'],
+  dilation2_pad2: ['registers', 'workgroup'],
+  stride2: ['workgroup'],
+  pointwise_1x1_stride2: ['workgroup'],
+  nonsquare_2x5: ['workgroup'],
+};
 
 function params(name: string): Conv2dParams {
   const [strideH, strideW, padH, padW, dilationH, dilationW] = golden.raw(`conv2d.${name}.params`).data as Int32Array;
@@ -49,9 +56,7 @@ it('has the golden cases', () => expect(cases.length).toBeGreaterThanOrEqual(7))
 describeBackends('conv2d vs torch', (backend) => {
   for (const name of cases) {
     const p = params(name);
-    // WebGPU runs both kernels of forward / backward-input: the adapter's choice and the other one.
-    const kernels: (Conv2dKernel | undefined)[] =
-      backend.kind === 'cpu' ? [undefined] : WORKGROUP_CASES.includes(name) ? ['registers', 'workgroup'] : ['registers'];
+    const kernels = [undefined, ...(backend.kind === 'webgpu' ? (OTHER_KERNELS[name] ?? []) : [])];
     for (const kernel of kernels) {
       const label = kernel ? ` [${kernel}]` : '';
       const relu = RELU_CASES.includes(name);
@@ -195,8 +200,15 @@ describe('conv2d geometry and tiling', () => {
   it('picks register tiles on software adapters and workgroup tiles on GPUs, and names them', () => {
     const report = (isSoftware: boolean) => ({ isSoftware }) as AdapterReport;
     const g = conv2dGeometry([32, 16, 32, 94], [32, 16, 3, 3], SAME_3X3);
-    expect(conv2dTiling(report(true), 'forward', g)).toMatchObject({ entry: 'gemm_registers', constants: { TM: 8, WG: 64, TRANSPOSED: 0 } });
+    expect(conv2dTiling(report(true), 'forward', g)).toMatchObject({ entry: 'gemm_padded', constants: { TM: 8, WINQ: 3, WG: 64, FLIP: 0 } });
+    expect(conv2dTiling(report(true), 'backwardInput', g)).toMatchObject({ entry: 'gemm_padded', constants: { FLIP: 1 } });
     expect(conv2dTiling(report(false), 'backwardInput', g)).toMatchObject({ entry: 'gemm_workgroup', constants: { TRANSPOSED: 1 } });
+    // Strided backward-input and windows wider than 32 columns need the unpadded register tiles.
+    const strided = conv2dGeometry([2, 4, 11, 10], [6, 4, 3, 3], { ...SAME_3X3, strideH: 2, strideW: 2 });
+    expect(conv2dTiling(report(true), 'backwardInput', strided)).toMatchObject({ entry: 'gemm_registers', constants: { TRANSPOSED: 1 } });
+    const wide = conv2dGeometry([1, 1, 8, 60], [1, 1, 1, 15], { ...SAME_3X3, padH: 0, dilationW: 3 });
+    expect(conv2dTiling(report(true), 'forward', wide).entry).toBe('gemm_registers');
+    expect(() => conv2dTiling(report(true), 'forward', wide, 'padded')).toThrow(/padded/);
     const weight = conv2dTiling(report(true), 'backwardWeight', g);
     expect(weight.entry).toBe('weight_grad');
     expect(weight.name).toMatch(/splitK/);
