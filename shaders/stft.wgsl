@@ -8,13 +8,13 @@
 //   power:   out [clips, M + 1, max_frames] = |X|^power (power 1 or 2)
 //   mel:     out [clips, bands, max_frames] = mel_bank · |X|², the mel power spectrogram (then db.wgsl);
 //            mel_bank [bands, M + 1] is dense, mel_ranges[b] = (first bin, end bin) of its non-zero weights.
-// Frames t >= frames of their clip are written as 0.
+// Frames t >= frames of their clip are written as 0. Grid: (max_frames / F, clips).
 // FFT: in-place radix-2 decimation in time on bit-reversed input, 2^FIRST_LOG_RADIX points per butterfly
-// group in the pass folded into the load, then radix-8 passes (three radix-2 stages in registers), so a
-// 512-point FFT makes two passes over workgroup memory. F frames share a workgroup, T invocations per frame;
-// element e of frame f lives at z[e * F + f]. With T = 1 (software adapters: lavapipe runs 8 invocations in
-// SIMD lanes and barriers cost a coroutine switch) every index but the frame is uniform and no barrier runs;
-// real GPUs use T > 1. Test: test/features/stft.test.ts, test/features/pipeline.test.ts.
+// group in the pass folded into the load, then radix-8 passes (three radix-2 stages in registers), the last
+// fused with the real split, so a 512-point FFT stores to workgroup memory twice. F frames share a workgroup,
+// T invocations per frame; element e of frame f lives at z[e * F + f]. With T = 1 (software adapters, where
+// lavapipe runs 8 invocations in SIMD lanes and a barrier costs a coroutine switch) no barrier runs; real
+// GPUs use T > 1. Test: test/features/stft.test.ts, test/features/pipeline.test.ts.
 
 struct Params {
   hop: u32,

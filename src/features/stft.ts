@@ -84,6 +84,10 @@ function stftWebGpu(backend: WebGpuBackend, clips: ClipBatch, o: StftOptions, fi
   const frames = clips.lengths.map((n) => frameCount(n, o.hop));
   const maxFrames = Math.max(...frames);
   const bands = filters ? filters.bank.shape[0] : m + 1;
+  const limit = backend.adapter.limits.maxStorageBufferBindingSize;
+  for (const [what, bytes] of [['samples', clips.samples.byteLength], ['output', 4 * frames.length * bands * maxFrames]] as const) {
+    if (bytes > limit) throw new Error(`stft: the batch's ${what} take ${bytes} bytes, over the adapter's ${limit}-byte binding limit: use smaller batches`);
+  }
   const table = clipTable(backend, clips, o.hop);
   const levels = clipLevels(backend, clips, o.normalize);
   const out = backend.empty([frames.length, bands, maxFrames]);
