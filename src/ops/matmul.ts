@@ -81,22 +81,15 @@ export function matmul(backend: Backend, a: Tensor, b: Tensor, options: MatmulOp
     return out;
   }
   const kernel = backend.kernel('matmul', matmulCpuKernel, s.batch * s.M * s.N);
-  const prev = options.out ? options.out.host : new Float32Array(0);
-  const biasHost = bias ? bias.host : new Float32Array(0);
+  // Unread placeholders hold one element: gpu.js's WebAssembly mode cannot take an empty array.
+  const prev = options.out ? options.out.host : new Float32Array(1);
+  const biasHost = bias ? bias.host : new Float32Array(1);
   const result = kernel(a.host, b.host, prev, biasHost, s.M, s.N, s.K, s.strideA, s.strideB, Number(transA), Number(transB), Number(accumulate), Number(!!bias)) as Float32Array;
   if (options.out) {
     options.out.host.set(result);
     return options.out;
   }
   return backend.wrap(result, outShape);
-}
-
-/**
- * @deprecated GpuJs.kernel() now lifts gpu.js's 1,000-iteration loop cap for every kernel; this no-op
- * remains only until src/features stops importing it.
- */
-export function longLoops(kernel: IKernelRunShortcut): IKernelRunShortcut {
-  return kernel;
 }
 
 const matmulCpuKernel: CpuKernelFunction = function (
