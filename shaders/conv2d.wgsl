@@ -84,11 +84,22 @@ fn out_index(img: Image, co: u32, r: u32, s: u32) -> u32 {
   return ((img.n * P.CO + co) * P.outH + row) * P.outW + col;
 }
 
-fn epilogue(v: f32, co: u32) -> f32 {
-  var y = v;
-  if (HAS_BIAS) { y += bias[co]; }
-  if (RELU) { y = max(y, 0.0); }
-  return y;
+fn bias_of(co: u32) -> f32 {
+  if (HAS_BIAS) { return bias[min(co, P.CO - 1u)]; }
+  return 0.0;
+}
+
+fn epilogue(v: f32, b: f32) -> f32 {
+  if (RELU) { return max(v + b, 0.0); }
+  return v + b;
+}
+
+// The TN biases of a register tile, read once rather than once per pixel (which also costs seconds of
+// lavapipe compile time per pipeline).
+fn bias_tile(co0: u32) -> array<f32, TN> {
+  var b: array<f32, TN>;
+  for (var j = 0u; j < TN; j++) { b[j] = bias_of(co0 + j); }
+  return b;
 }
 
 // Register tiles, no workgroup memory (software adapters). Each invocation owns TM consecutive pixels of one
@@ -141,12 +152,13 @@ fn gemm_registers(@builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_i
   }
 
   if (run >= runs) { return; }
+  let b = bias_tile(co0);
   for (var i = 0u; i < TM; i++) {
     let s = s0 + i;
     if (s >= img.gridW) { break; }
     for (var j = 0u; j < TN; j++) {
       let co = co0 + j;
-      if (co < P.CO) { out[out_index(img, co, r, s)] = epilogue(acc[i][j / 4u][j % 4u], co); }
+      if (co < P.CO) { out[out_index(img, co, r, s)] = epilogue(acc[i][j / 4u][j % 4u], b[j]); }
     }
   }
 }
@@ -192,12 +204,13 @@ fn gemm_padded(@builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_id) 
   }
 
   if (run >= runs) { return; }
+  let b = bias_tile(co0);
   for (var i = 0u; i < TM; i++) {
     let s = s0 + i;
     if (s >= P.gridW) { break; }
     for (var j = 0u; j < TN; j++) {
       let co = co0 + j;
-      if (co < P.CO) { out[((n * P.CO + co) * P.outH + r) * P.outW + s] = epilogue(acc[i][j / 4u][j % 4u], co); }
+      if (co < P.CO) { out[((n * P.CO + co) * P.outH + r) * P.outW + s] = epilogue(acc[i][j / 4u][j % 4u], b[j]); }
     }
   }
 }
@@ -287,7 +300,7 @@ fn gemm_workgroup(@builtin(local_invocation_index) li: u32, @builtin(local_invoc
     if (m >= pixels) { break; }
     for (var j = 0u; j < 4u; j++) {
       let co = co0 + lid.x * 4u + j;
-      if (co < P.CO) { out[out_index(img, co, m / img.gridW, m % img.gridW)] = epilogue(acc[i][j], co); }
+      if (co < P.CO) { out[out_index(img, co, m / img.gridW, m % img.gridW)] = epilogue(acc[i][j], bias_of(co)); }
     }
   }
 }
