@@ -24,7 +24,7 @@ export type Conv2dPass = 'forward' | 'backwardInput' | 'backwardWeight';
 export type Conv2dKernel = 'padded' | 'registers' | 'workgroup';
 
 export interface Conv2dOptions {
-  /** Overrides the adapter's choice of kernel (tests and benchmarks run both on one adapter). */
+  /** Overrides the adapter's choice of kernel, so tests and benchmarks can run each kernel on one adapter. */
   kernel?: Conv2dKernel;
 }
 
