@@ -3,14 +3,16 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { demoCommand } from './commands/demo.js';
+import { extractCommand } from './commands/extract.js';
 import { infoCommand } from './commands/info.js';
+import { plotCommand } from './commands/plot.js';
 
 const cli = yargs(hideBin(process.argv))
   .scriptName('ser-gpu')
   .command(infoCommand)
   .command(demoCommand)
-  .command((await import('./commands/extract.js')).extractCommand)
-  .command((await import('./commands/plot.js')).plotCommand)
+  .command(extractCommand)
+  .command(plotCommand)
   .demandCommand(1, 'name a command; see --help')
   .strict()
   .fail((message, error, y) => {
