@@ -216,11 +216,18 @@ export class GpuRuntime {
     await this.sync();
     const querySet = this.device.createQuerySet({ type: 'timestamp', count: 2 });
     const resolved = this.device.createBuffer({ size: 16, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC });
-    this.pass = this.commandEncoder().beginComputePass({
+    const timed = this.commandEncoder().beginComputePass({
       timestampWrites: { querySet, beginningOfPassWriteIndex: 0, endOfPassWriteIndex: 1 },
     });
+    this.pass = timed;
     record();
-    if (!this.pass) throw new Error('timeGpu: the recorded work ended the compute pass (a copy or clear); time dispatches only');
+    // A copy, clear or upload ends the pass; dispatches after it would run untimed.
+    if (this.pass !== timed) {
+      this.discardBatch();
+      querySet.destroy();
+      resolved.destroy();
+      throw new Error('timeGpu: the recorded work ended the timed compute pass (a copy, clear or upload); time dispatches only');
+    }
     this.endPass();
     this.commandEncoder().resolveQuerySet(querySet, 0, 2, resolved, 0);
     const ticks = new BigInt64Array(await this.read(resolved, 16));

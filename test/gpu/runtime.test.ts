@@ -82,6 +82,18 @@ describe.skipIf(!webgpu)('WebGPU runtime [webgpu]', () => {
     await expect(backend.sync()).rejects.toThrow(/elementwise:add\{WG=0\}/);
   });
 
+  it.skipIf(!webgpu?.runtime.hasTimestamps)('refuses to time work that a copy splits into two passes', async () => {
+    const a = backend.upload(new Float32Array(256), [256]);
+    await expect(
+      rt.timeGpu(() => {
+        binary(backend, 'add', a, a);
+        backend.upload(new Float32Array(256), [256]);
+        binary(backend, 'add', a, a);
+      }),
+    ).rejects.toThrow(/ended the timed compute pass/);
+    expect(Array.from(await binary(backend, 'add', a, a).read()).every((v) => v === 0)).toBe(true);
+  });
+
   it('times a pass with timestamp queries when the adapter has them', async () => {
     const a = backend.upload(new Float32Array(1 << 16), [1 << 16]);
     const ms = await rt.timeGpu(() => binary(backend, 'add', a, a));
