@@ -58,7 +58,8 @@ def log_mel_like(batch: int, shape, g: torch.Generator) -> torch.Tensor:
 
 
 def state(prefix: str, model: nn.Module) -> dict:
-    return {f"{prefix}.{k}": f32(v) for k, v in model.state_dict().items() if not k.endswith("num_batches_tracked")}
+    """A snapshot: f32() of a float32 tensor shares its memory, which later in-place updates would change."""
+    return {f"{prefix}.{k}": f32(v.clone()) for k, v in model.state_dict().items() if not k.endswith("num_batches_tracked")}
 
 
 def reference_run(g: torch.Generator) -> dict:

@@ -1,0 +1,57 @@
+// Training losses stay on the device: each step copies its [1] loss into a slot of a small ring, and a full
+// ring is read back asynchronously, so no step ever waits for the GPU.
+import type { Backend } from '../backend/types.js';
+import type { Tensor } from '../tensor.js';
+
+export class LossRing {
+  private readonly ring: Tensor; // [size]
+  private filled = 0;
+  /** The step of slot 0. */
+  private firstStep = 0;
+  private pending: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly backend: Backend,
+    readonly size: number,
+    /** Called once per read-back, in step order, with the losses of steps first … first + n - 1. */
+    private readonly onLosses: (firstStep: number, losses: Float32Array) => void,
+  ) {
+    if (!(Number.isInteger(size) && size > 0)) throw new Error(`loss ring size must be a positive integer, got ${size}`);
+    this.ring = backend.empty([size]);
+  }
+
+  /**
+   * Records the copy of `loss` (a [1] tensor, still the caller's) as the loss of `step`. When that fills the
+   * ring, starts reading it and returns the previous read, so a caller that awaits it keeps at most two
+   * rings of steps in flight.
+   */
+  push(step: number, loss: Tensor): Promise<void> {
+    if (this.filled === 0) this.firstStep = step;
+    if (this.backend.kind === 'webgpu') this.backend.runtime.copy(loss.buffer, this.ring.buffer, 4, 0, this.filled * 4);
+    else this.ring.host[this.filled] = loss.host[0];
+    this.filled++;
+    if (this.filled < this.size) return Promise.resolve();
+    const previous = this.pending;
+    this.pending = this.readBack();
+    return previous;
+  }
+
+  /** Reads whatever the ring holds and waits for every read, so all losses have been delivered. */
+  async flush(): Promise<void> {
+    if (this.filled > 0) this.pending = this.readBack();
+    await this.pending;
+  }
+
+  dispose(): void {
+    this.ring.dispose();
+  }
+
+  /** The copy into a staging buffer is recorded now (before later steps overwrite the ring); only the mapping waits. */
+  private readBack(): Promise<void> {
+    const { firstStep, filled } = this;
+    this.filled = 0;
+    const previous = this.pending;
+    const read = this.backend.read(this.ring);
+    return Promise.all([read, previous]).then(([values]) => this.onLosses(firstStep, (values as Float32Array).slice(0, filled)));
+  }
+}

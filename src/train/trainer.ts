@@ -1,0 +1,84 @@
+// One training step — forward, loss, backward, optimiser — recorded into one command encoder with no read-back
+// inside; the losses come back through a ring (loss-ring.ts), N steps at a time.
+import type { Backend } from '../backend/types.js';
+import type { Model } from '../nn/model.js';
+import { softmaxCrossEntropyBackward, softmaxCrossEntropyForward, type CrossEntropyOptions } from '../ops/softmax-ce.js';
+import { Optimizer, type AdamConfig, type LrSchedule, type SgdConfig } from '../ops/optim.js';
+import type { Tensor } from '../tensor.js';
+import { LossRing } from './loss-ring.js';
+
+export type OptimizerConfig = SgdConfig | AdamConfig;
+
+export interface TrainerOptions {
+  optimizer: OptimizerConfig;
+  clipGradNorm?: number;
+  schedule?: LrSchedule;
+  /** Class weights [classes] and label smoothing of the cross-entropy loss. */
+  loss?: { classWeights?: ArrayLike<number>; labelSmoothing?: number };
+  /** Losses are read back every `lossEvery` steps (the ring's size). Default 10. */
+  lossEvery?: number;
+}
+
+export class Trainer {
+  readonly optimizer: Optimizer;
+  /** Steps recorded so far; the next step's index. */
+  step = 0;
+  /** Losses read back so far, indexed by step (holes until their ring is read). */
+  readonly losses: number[] = [];
+  /** Pool bytes held at the worst moment of the last step (parameters, optimizer state and activations). */
+  lastStepPeakBytes = 0;
+  private readonly ring: LossRing;
+  private readonly lossOptions: CrossEntropyOptions;
+
+  constructor(
+    readonly backend: Backend,
+    readonly model: Model,
+    readonly options: TrainerOptions,
+  ) {
+    const slots = model.params.map((p) => ({ param: p.value, grad: p.grad }));
+    this.optimizer = new Optimizer(backend, slots, options.optimizer, { clipGradNorm: options.clipGradNorm, schedule: options.schedule });
+    const weights = options.loss?.classWeights;
+    this.lossOptions = {
+      classWeights: weights ? backend.upload(Float32Array.from(weights), [weights.length]) : null,
+      labelSmoothing: options.loss?.labelSmoothing,
+    };
+    this.ring = new LossRing(backend, options.lossEvery ?? 10, (first, values) => values.forEach((v, i) => (this.losses[first + i] = v)));
+  }
+
+  /**
+   * Records one step on a batch x [N, ...input] and labels [N] (i32), both still the caller's. Returns the
+   * read-back of an earlier ring when this step fills one: awaiting it bounds the work queued on the device.
+   */
+  trainStep(x: Tensor, labels: Tensor): Promise<void> {
+    const pool = this.backend.kind === 'webgpu' ? this.backend.runtime.pool : null;
+    pool?.resetPeak();
+    const { model, backend } = this;
+    model.zeroGrad();
+    const logits = model.forwardTrain(x, this.step);
+    const { loss, probs } = softmaxCrossEntropyForward(backend, logits, labels, this.lossOptions);
+    const readBack = this.ring.push(this.step, loss);
+    loss.dispose();
+    const dlogits = softmaxCrossEntropyBackward(backend, probs, labels, this.lossOptions);
+    probs.dispose();
+    model.backward(dlogits);
+    dlogits.dispose();
+    this.optimizer.step();
+    if (backend.kind === 'webgpu') backend.runtime.submit();
+    if (pool) this.lastStepPeakBytes = pool.peakBytes;
+    this.step++;
+    return readBack;
+  }
+
+  /** Waits for every recorded step and returns all losses so far. */
+  async flushLosses(): Promise<number[]> {
+    await this.ring.flush();
+    return this.losses;
+  }
+
+  /** Frees the trainer's tensors (the model stays the caller's). */
+  dispose(): void {
+    this.optimizer.dispose();
+    this.ring.dispose();
+    this.lossOptions.classWeights?.dispose();
+  }
+}

@@ -1,0 +1,99 @@
+// The training step's contract: nothing read back inside a step, losses through the ring, buffers of one
+// step reused by the next, and eval-mode prediction.
+import { expect, it, vi } from 'vitest';
+import { Model } from '../../src/nn/model.js';
+import type { ModelSpec } from '../../src/nn/spec.js';
+import { evaluate, predict } from '../../src/train/evaluate.js';
+import { Trainer } from '../../src/train/trainer.js';
+import { describeBackends, webgpuBackend } from '../helpers/backends.js';
+
+const SPEC: ModelSpec = {
+  input: [1, 8, 10],
+  layers: [
+    { type: 'conv2d', filters: 4, kernel: 3, padding: 1 },
+    { type: 'relu' },
+    { type: 'maxpool2d', kernel: 2 },
+    { type: 'conv2d', filters: 6, kernel: 3, padding: 1 },
+    { type: 'batchnorm2d' },
+    { type: 'relu' },
+    { type: 'globalavgpool' },
+    { type: 'dropout', rate: 0.25 },
+    { type: 'dense', units: 3 },
+  ],
+};
+
+function batch(seed: number) {
+  const x = Float32Array.from({ length: 5 * 80 }, (_, i) => Math.sin(i * 0.37 + seed));
+  const labels = Int32Array.from({ length: 5 }, (_, i) => (i + seed) % 3);
+  return { x, labels };
+}
+
+describeBackends('trainer', (backend) => {
+  it('reads losses back only when the ring is full, and they come out in step order', async () => {
+    const model = new Model(backend, SPEC, { seed: 3 });
+    const trainer = new Trainer(backend, model, { optimizer: { kind: 'adam', lr: 1e-2 }, lossEvery: 3 });
+    const read = vi.spyOn(backend, 'read');
+    const { x, labels } = batch(0);
+    const tx = backend.upload(x, [5, ...SPEC.input]);
+    const ty = backend.upload(labels, [5], 'i32');
+    await trainer.trainStep(tx, ty);
+    await trainer.trainStep(tx, ty);
+    expect(read).not.toHaveBeenCalled();
+    await trainer.trainStep(tx, ty);
+    expect(read).toHaveBeenCalledTimes(1);
+    await trainer.trainStep(tx, ty);
+    const losses = await trainer.flushLosses();
+    expect(read).toHaveBeenCalledTimes(2);
+    read.mockRestore();
+    expect(losses).toHaveLength(4);
+    expect(losses.every((l) => Number.isFinite(l) && l > 0)).toBe(true);
+    expect(losses[3]).toBeLessThan(losses[0]); // one batch, four Adam steps of lr 1e-2: it learns
+    for (const t of [tx, ty]) t.dispose();
+    trainer.dispose();
+    model.dispose();
+  });
+
+  it('predicts in eval mode: probabilities per example, and counts the correct ones', async () => {
+    const model = new Model(backend, SPEC, { seed: 3 });
+    const { x, labels } = batch(1);
+    const tx = backend.upload(x, [5, ...SPEC.input]);
+    const ty = backend.upload(labels, [5], 'i32');
+    const { logits, probs } = await predict(model, tx);
+    expect(logits).toHaveLength(15);
+    for (let n = 0; n < 5; n++) expect(probs[3 * n] + probs[3 * n + 1] + probs[3 * n + 2]).toBeCloseTo(1, 5);
+    const again = await evaluate(model, tx, ty);
+    expect(Array.from(again.logits)).toEqual(Array.from(logits)); // eval mode is deterministic
+    const argmax = (n: number) => [0, 1, 2].reduce((best, k) => (probs[3 * n + k] > probs[3 * n + best] ? k : best), 0);
+    expect(again.correct).toBe([0, 1, 2, 3, 4].filter((n) => argmax(n) === labels[n]).length);
+    const expectedLoss = -[0, 1, 2, 3, 4].reduce((s, n) => s + Math.log(probs[3 * n + labels[n]]), 0) / 5;
+    expect(again.loss).toBeCloseTo(expectedLoss, 5);
+    for (const t of [tx, ty]) t.dispose();
+    model.dispose();
+  });
+});
+
+it.skipIf(!webgpuBackend())('reuses the buffers of one step in the next and reports the step peak (webgpu)', async () => {
+  const backend = webgpuBackend()!;
+  const pool = backend.runtime.pool;
+  const model = new Model(backend, SPEC, { seed: 3 });
+  const trainer = new Trainer(backend, model, { optimizer: { kind: 'adam', lr: 1e-3 }, lossEvery: 2 });
+  const { x, labels } = batch(2);
+  const step = async () => {
+    const tx = backend.upload(x, [5, ...SPEC.input]);
+    const ty = backend.upload(labels, [5], 'i32');
+    await trainer.trainStep(tx, ty);
+    tx.dispose();
+    ty.dispose();
+  };
+  await step();
+  await trainer.flushLosses();
+  const persistent = pool.liveBytes;
+  const allocated = pool.allocatedBytes;
+  for (let i = 0; i < 4; i++) await step();
+  await trainer.flushLosses();
+  expect(pool.liveBytes).toBe(persistent); // every activation, gradient temporary and input went back
+  expect(pool.allocatedBytes).toBe(allocated); // and steps 2..5 took them from the pool, allocating nothing
+  expect(trainer.lastStepPeakBytes).toBeGreaterThan(persistent);
+  trainer.dispose();
+  model.dispose();
+});
