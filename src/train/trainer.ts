@@ -9,12 +9,13 @@ import { LossRing } from './loss-ring.js';
 
 export type OptimizerConfig = SgdConfig | AdamConfig;
 
+/** Plain JSON: checkpoints store the options so that a restored trainer continues with the same ones. */
 export interface TrainerOptions {
   optimizer: OptimizerConfig;
   clipGradNorm?: number;
   schedule?: LrSchedule;
   /** Class weights [classes] and label smoothing of the cross-entropy loss. */
-  loss?: { classWeights?: ArrayLike<number>; labelSmoothing?: number };
+  loss?: { classWeights?: number[]; labelSmoothing?: number };
   /** Losses are read back every `lossEvery` steps (the ring's size). Default 10. */
   lossEvery?: number;
 }
@@ -39,7 +40,7 @@ export class Trainer {
     this.optimizer = new Optimizer(backend, slots, options.optimizer, { clipGradNorm: options.clipGradNorm, schedule: options.schedule });
     const weights = options.loss?.classWeights;
     this.lossOptions = {
-      classWeights: weights ? backend.upload(Float32Array.from(weights), [weights.length]) : null,
+      classWeights: weights ? backend.upload(weights, [weights.length]) : null,
       labelSmoothing: options.loss?.labelSmoothing,
     };
     this.ring = new LossRing(backend, options.lossEvery ?? 10, (first, values) => values.forEach((v, i) => (this.losses[first + i] = v)));

@@ -25,7 +25,13 @@ const SPEC: ModelSpec = {
     { type: 'dense', units: 4 },
   ],
 };
-const OPTIONS: TrainerOptions = { optimizer: { kind: 'adamw', lr: 1e-2 }, clipGradNorm: 1, schedule: { kind: 'cosine', totalSteps: 6 }, lossEvery: 2 };
+const OPTIONS: TrainerOptions = {
+  optimizer: { kind: 'adamw', lr: 1e-2 },
+  clipGradNorm: 1,
+  schedule: { kind: 'cosine', totalSteps: 6 },
+  loss: { classWeights: [1, 2, 0.5, 1], labelSmoothing: 0.1 },
+  lossEvery: 2,
+};
 const dir = mkdtempSync(join(tmpdir(), 'ser-gpu-checkpoint-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
