@@ -41,7 +41,13 @@ export class Conv2dLayer implements Layer {
     const { x, y } = this;
     if (!x || !y) throw new Error(`${this.label}: backward without a training forward`);
     // ReLU's derivative is [x > 0], and x > 0 exactly where relu(x) > 0: the fused output serves as its input.
-    const dz = this.activation === 'relu' ? activationBackward(this.backend, 'relu', y, dy) : dy;
+    let dz = dy;
+    if (this.activation === 'relu') {
+      dz = activationBackward(this.backend, 'relu', y, dy);
+      // Both are dead now: freeing them before the gradient kernels lowers the step's peak memory.
+      dy.dispose();
+      y.dispose();
+    }
     this.weight.accumulate(conv2dBackwardWeight(this.backend, x, dz, this.p, this.weight.shape));
     this.bias?.accumulate(conv2dBackwardBias(this.backend, dz));
     const dx = needInputGrad ? conv2dBackwardInput(this.backend, dz, this.weight.value, this.p, x.shape) : null;

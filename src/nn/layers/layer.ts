@@ -29,7 +29,11 @@ export interface Layer {
   /** Layers that pass their input through unchanged in eval mode (dropout) are skipped there. */
   readonly identityInEval: boolean;
   forward(x: Tensor, context: ForwardContext): Tensor;
-  /** dy stays the caller's. Returns null when the input needs no gradient (the model's first layer). */
+  /**
+   * Returns dx, or null when the input needs no gradient (the model's first layer). A layer may free dy and
+   * its saved output as soon as it has used them (the owner's later dispose() is then a no-op); its input
+   * it must leave alone, since the layer before may still read it.
+   */
   backward(dy: Tensor, needInputGrad: boolean): Tensor | null;
   /** Frees what the layer owns: parameters, state and anything kept from an unfinished forward. */
   dispose(): void;
