@@ -32,7 +32,8 @@ describeBackends('trainer', (backend) => {
   it('reads losses back only when the ring is full, and they come out in step order', async () => {
     const model = new Model(backend, SPEC, { seed: 3 });
     const trainer = new Trainer(backend, model, { optimizer: { kind: 'adam', lr: 1e-2 }, lossEvery: 3 });
-    const read = vi.spyOn(backend, 'read');
+    // On WebGPU every read-back, an op's included, goes through runtime.read.
+    const read = backend.kind === 'webgpu' ? vi.spyOn(backend.runtime, 'read') : vi.spyOn(backend, 'read');
     const { x, labels } = batch(0);
     const tx = backend.upload(x, [5, ...SPEC.input]);
     const ty = backend.upload(labels, [5], 'i32');
