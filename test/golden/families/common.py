@@ -7,7 +7,8 @@ def f32(t) -> np.ndarray:
     """A float32 numpy copy of a tensor or array."""
     if isinstance(t, torch.Tensor):
         t = t.detach().cpu().numpy()
-    return np.ascontiguousarray(np.asarray(t, dtype=np.float32))
+    # A real copy: .numpy() shares the tensor's memory, so a view would change with later in-place updates.
+    return np.array(t, dtype=np.float32, order="C", copy=True)
 
 
 def randn(*shape: int, generator: torch.Generator) -> torch.Tensor:
