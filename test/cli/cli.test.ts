@@ -1,18 +1,6 @@
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PACKAGE_ROOT } from '../../src/gpu/shaders.js';
 import { webgpuBackend } from '../helpers/backends.js';
-
-function serGpu(...args: string[]) {
-  const result = spawnSync(
-    process.execPath,
-    ['--require', join(PACKAGE_ROOT, 'test/cli/report-loaded.cjs'), '--import', 'tsx', join(PACKAGE_ROOT, 'src/cli/main.ts'), ...args],
-    { cwd: PACKAGE_ROOT, encoding: 'utf8', env: { ...process.env, XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR ?? '/tmp' } },
-  );
-  const loaded = JSON.parse(/LOADED:(.*)/.exec(result.stderr)?.[1] ?? 'null') as string[] | null;
-  return { ...result, loaded };
-}
+import { serGpu } from '../helpers/cli.js';
 
 describe('ser-gpu CLI', () => {
   it('--help lists the commands without loading Dawn or gpu.js', () => {

@@ -6,7 +6,7 @@ import { readSafetensors } from '../../src/io/safetensors.js';
 import { hasSharedData, RAVDESS_ZIP_01, scratchFolder } from '../audio/fixtures.js';
 import { buildWav, encodeFrames } from '../audio/wav-builder.js';
 import { webgpuBackend } from '../helpers/backends.js';
-import { serGpu } from './run-cli.js';
+import { serGpu } from '../helpers/cli.js';
 
 // The CLI runs the real pipeline: WebGPU where there is an adapter, else the gpu.js fallback.
 const backend = webgpuBackend() ? 'webgpu' : 'cpu';

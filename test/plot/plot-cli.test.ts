@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { scratchFolder } from '../audio/fixtures.js';
 import { buildWav, encodeFrames } from '../audio/wav-builder.js';
-import { serGpu } from '../extract/run-cli.js';
+import { serGpu } from '../helpers/cli.js';
 import { webgpuBackend } from '../helpers/backends.js';
 
 const backend = webgpuBackend() ? 'webgpu' : 'cpu';
