@@ -3,7 +3,13 @@
 //                    flat index in the unpadded H*W input plane; the first maximum in window order wins, as in
 //                    PyTorch.
 //   max_backward:    dx[n,c,ih,iw] = sum of dy over the outputs whose argmax is (ih,iw), gathered per input
-//                    element from the windows holding it (no atomics).
+//                    element from the windows holding it (no atomics). Any windows; integer division per
+//                    input element and up to ceil(k/s)^2 argmax reads each.
+//   max_backward_disjoint: for non-overlapping windows (stride >= kernel in both axes) only: one invocation
+//                    per OUTPUT element writes its whole cell (its window, plus the gap after it, plus the
+//                    uncovered leading/trailing rows and columns for the first/last output of an axis): dy at
+//                    argmax, zero elsewhere. Cells partition the plane, so every dx element is written exactly
+//                    once, with at most one dy value: the same bits as the gather (and as PyTorch).
 //   avg_forward:     y = window sum / (kh*kw): padding counts (PyTorch's count_include_pad=True).
 //   avg_backward:    dx = sum over the windows holding the element of dy / (kh*kw).
 // Global average pooling is avg_* with an H x W window. x, dx: [N,C,H,W]; y, dy, argmax: [N,C,OH,OW].
@@ -92,6 +98,31 @@ fn max_backward(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgrou
     }
   }
   dst[i] = sum;
+}
+
+// The cell of output o along one axis: its window's start up to the next window's start, the first cell
+// from 0 and the last to n. For stride >= kernel (and padding <= kernel / 2) the cells partition [0, n).
+fn cell(o: u32, n_out: u32, s: u32, p: u32, n: u32) -> vec2u {
+  let lo = select(o * s - p, 0u, o == 0u);
+  let hi = select(min((o + 1u) * s - p, n), n, o + 1u == n_out);
+  return vec2u(lo, hi);
+}
+
+@compute @workgroup_size(WG)
+fn max_backward_disjoint(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
+  let o = flat_index(gid, groups); // params.total = outputs here
+  if (o >= params.total) { return; }
+  let plane_out = params.oh * params.ow;
+  let r = o % plane_out;
+  let rows = cell(r / params.ow, params.oh, params.sh, params.ph, params.h);
+  let cols = cell(r % params.ow, params.ow, params.sw, params.pw, params.w);
+  let base = (o / plane_out) * params.h * params.w;
+  let at = u32(argmax_in[o]);
+  let g = src[o];
+  for (var ih = rows.x; ih < rows.y; ih++) {
+    let row = ih * params.w;
+    for (var iw = cols.x; iw < cols.y; iw++) { dst[base + row + iw] = select(0.0, g, row + iw == at); }
+  }
 }
 
 @compute @workgroup_size(WG)

@@ -83,10 +83,30 @@ export function maxPool2dBackward(backend: Backend, dy: Tensor, argmax: Tensor, 
   const geom = geometry(inputShape, shape, p);
   if (backend.kind === 'webgpu') {
     const dx = backend.empty(inputShape);
-    dispatch(backend, 'max_backward', dx, geom, [dy], [argmax]);
+    if (maxBackwardEntry(p) === 'max_backward_disjoint') {
+      // One invocation per output; it writes every dx element of its cell (see the shader).
+      backend.runtime.run({
+        shader: 'pool',
+        entry: 'max_backward_disjoint',
+        constants: { WG },
+        uniforms: [dy.size, ...geom],
+        buffers: [dy.buffer, dx.buffer, argmax.buffer],
+        workgroups: grid1d(dy.size, WG),
+      });
+    } else {
+      dispatch(backend, 'max_backward', dx, geom, [dy], [argmax]);
+    }
     return dx;
   }
   return backend.wrap(backend.kernel('pool.max_backward', maxBackwardCpu, sizeOf(inputShape))(dy.host, argmax.host, ...geom) as Float32Array, inputShape);
+}
+
+/**
+ * The WGSL entry point maxPool2dBackward uses: with disjoint windows (stride >= kernel in both axes) one
+ * invocation per output scatters to its window; otherwise one per input gathers from the windows holding it.
+ */
+export function maxBackwardEntry(p: Pool2dParams): 'max_backward_disjoint' | 'max_backward' {
+  return p.strideH >= p.kernelH && p.strideW >= p.kernelW ? 'max_backward_disjoint' : 'max_backward';
 }
 
 export function avgPool2dForward(backend: Backend, x: Tensor, p: Pool2dParams): Tensor {

@@ -8,6 +8,7 @@ import {
   globalAvgPoolBackwardReference,
   globalAvgPoolForward,
   globalAvgPoolReference,
+  maxBackwardEntry,
   maxPool2dBackward,
   maxPool2dBackwardReference,
   maxPool2dForward,
@@ -84,6 +85,51 @@ describeBackends('pooling vs torch', (backend) => {
     expect(() => maxPool2dBackward(backend, dyt, argmax, x.shape)).toThrow(/pass the Pool2dParams/);
     const dx = maxPool2dBackward(backend, dyt, argmax, x.shape, paramsOf(key));
     expectClose(await dx.read(), golden.get(`${key}.dx`).data, maxDx, `${key} dx`);
+  });
+
+  // Disjoint windows (stride >= kernel) take the scatter-per-output kernel, which must also write the dx
+  // elements no window covers (odd H/W, gaps, padding); overlapping windows keep the gather kernel.
+  it('max backward: disjoint windows scatter per output, overlapping ones gather per input', async () => {
+    const entries: (string | undefined)[] = [];
+    const run = backend.kind === 'webgpu' ? backend.runtime.run : null;
+    const cases: [string, number[], Pool2dParams, string][] = [
+      ...maxCases.map((name): [string, number[], Pool2dParams, string] => [`golden ${name}`, golden.get(`max.${name}.x`).shape, paramsOf(`max.${name}`), name]),
+      ['k2s2 odd 5x7', [2, 3, 5, 7], { kernelH: 2, kernelW: 2, strideH: 2, strideW: 2, padH: 0, padW: 0 }, ''],
+      ['k2s2p1 odd 7x5', [1, 2, 7, 5], { kernelH: 2, kernelW: 2, strideH: 2, strideW: 2, padH: 1, padW: 1 }, ''],
+      ['k2x1 s3x2 gaps 11x9', [1, 2, 11, 9], { kernelH: 2, kernelW: 1, strideH: 3, strideW: 2, padH: 1, padW: 0 }, ''],
+      ['k3s2 overlapping 9x7', [1, 2, 9, 7], { kernelH: 3, kernelW: 3, strideH: 2, strideW: 2, padH: 0, padW: 0 }, ''],
+      ['k2x2 s2x1 overlapping in W 5x7', [1, 2, 5, 7], { kernelH: 2, kernelW: 2, strideH: 2, strideW: 1, padH: 0, padW: 0 }, ''],
+    ];
+    try {
+      if (backend.kind === 'webgpu') {
+        backend.runtime.run = (op) => {
+          if (op.shader === 'pool') entries.push(op.entry);
+          return run!.call(backend.runtime, op);
+        };
+      }
+      for (const [what, shape, p, goldenName] of cases) {
+        const disjoint = p.strideH >= p.kernelH && p.strideW >= p.kernelW;
+        expect(maxBackwardEntry(p), what).toBe(disjoint ? 'max_backward_disjoint' : 'max_backward');
+        const x = goldenName ? golden.get(`max.${goldenName}.x`).data : pseudoRandom(shape.reduce((a, b) => a * b), 11);
+        const ref = maxPool2dReference(x, shape, p);
+        const dy = goldenName ? golden.get(`max.${goldenName}.dy`).data : pseudoRandom(ref.y.length, 12);
+        const xt = backend.upload(x, shape);
+        const { y, argmax } = maxPool2dForward(backend, xt, p);
+        const dyt = backend.upload(dy, y.shape);
+        // A NaN-filled buffer of dx's size, released so the pool hands it to dx: every element must be written.
+        backend.upload(new Float32Array(xt.size).fill(NaN), shape).dispose();
+        entries.length = 0;
+        const dx = maxPool2dBackward(backend, dyt, argmax, shape);
+        if (backend.kind === 'webgpu') expect(entries, what).toEqual([maxBackwardEntry(p)]);
+        const got = await dx.read();
+        if (goldenName) expectClose(got, golden.get(`max.${goldenName}.dx`).data, maxDx, `${what} dx vs torch`);
+        // One dy per input element when disjoint: exact on every backend; overlapping windows sum several (MAX_DX).
+        expectClose(got, maxPool2dBackwardReference(dy, ref.argmax, shape), disjoint ? EXACT : MAX_DX, `${what} dx vs reference`);
+        for (const t of [xt, y, argmax, dyt, dx]) t.dispose();
+      }
+    } finally {
+      if (run && backend.kind === 'webgpu') backend.runtime.run = run;
+    }
   });
 
   for (const name of avgCases) {
