@@ -167,10 +167,28 @@ export class Optimizer {
         write(this.state[i][k], entry[name]);
       }),
     );
-    // lr and scale are recomputed by the next step; the bias corrections continue from step t.
+    // lr and scale are recomputed by the next step; the bias corrections continue from step t, replayed
+    // through the same f32 recurrence c_t = (1 - beta) + beta c_{t-1} as the prepare kernel, so a resumed run
+    // is bit-identical to an uninterrupted one (1 - beta^t in float64 differs in the last bits).
     const { beta1, beta2 } = this.hyper;
-    write(this.ctl, Float32Array.of(state.step, 0, 0, 1 - beta1 ** state.step, 1 - beta2 ** state.step));
+    const a = this.prepareArgs();
+    write(this.ctl, Float32Array.of(state.step, 0, 0, ...[[beta1, a.oneMinusBeta1], [beta2, a.oneMinusBeta2]].map(([b, omb]) => this.biasCorrection(b, omb, state.step))));
     this.steps = state.step;
+  }
+
+  /**
+   * c_t after `steps` prepare steps from c_0 = 0, rounded as the backend's prepare does: WGSL reads beta and
+   * 1 - beta as f32 uniforms and rounds the product and the sum to f32 (lavapipe does not fuse them into an fma;
+   * test/ops/optim.test.ts checks it); gpu.js computes in float64 from the unrounded constants and rounds once,
+   * into the f32 ctl tensor.
+   */
+  private biasCorrection(beta: number, oneMinusBeta: number, steps: number): number {
+    const f = Math.fround;
+    let c = 0;
+    for (let t = 0; t < steps; t++) {
+      c = this.backend.kind === 'webgpu' ? f(f(oneMinusBeta) + f(f(beta) * c)) : f(oneMinusBeta + beta * c);
+    }
+    return c;
   }
 
   dispose(): void {

@@ -62,9 +62,8 @@ describeBackends('checkpoint', (backend) => {
 
     const resumed = restoreTrainer(backend, checkpoint);
     const resumedLosses = await trainLoop(resumed, { steps: 6, batchAt });
-    // Not bit for bit: Optimizer.importState sets Adam's bias corrections 1 - beta^t from float64, where
-    // an uninterrupted run carries them in an f32 recurrence, so the resumed steps differ in the last bits.
-    const tol = { atol: 1e-6, rtol: 1e-5 };
+    // Bit for bit: Optimizer.importState replays the f32 recurrence of Adam's bias corrections.
+    const tol = { atol: 0, rtol: 0 };
     expectClose([...firstLosses.slice(0, 3), ...resumedLosses.slice(3)], straightLosses, tol, 'losses');
     expectClose((await weights(resumed.model)).flat(), (await weights(straight.model)).flat(), tol, 'weights');
     for (const t of [straight, first, resumed]) {
