@@ -35,7 +35,7 @@ export interface SkippedFile {
   error: string;
 }
 
-export interface ExtractedFeatures {
+export interface FeatureFile {
   /** Row-major [N, bands, frames], zero-padded after each clip's `lengths[i]` valid frames. */
   features: Float32Array;
   shape: [number, number, number];
@@ -47,6 +47,10 @@ export interface ExtractedFeatures {
   sources: string[];
   labelNames: string[];
   config: FeatureConfig;
+}
+
+/** What an extraction run produced: the feature file's contents, the files skipped and the timings. */
+export interface ExtractedFeatures extends FeatureFile {
   skipped: SkippedFile[];
   stats: { clips: number; audioSeconds: number; seconds: number; backend: string };
 }
@@ -216,17 +220,6 @@ export function writeFeatureFile(path: string, extracted: ExtractedFeatures): vo
       backend: extracted.stats.backend,
     },
   );
-}
-
-export interface FeatureFile {
-  features: Float32Array;
-  shape: [number, number, number];
-  lengths: Int32Array;
-  labels: Int32Array;
-  actors: Int32Array;
-  sources: string[];
-  labelNames: string[];
-  config: FeatureConfig;
 }
 
 /** Reads a file written by writeFeatureFile, checking that its tensors agree with each other. */
