@@ -37,3 +37,12 @@ export { heatmapChart, type HeatmapChartSpec } from './plot/heatmap-chart.js';
 export { spectrogramChart, spectrogramFigure } from './plot/spectrogram.js';
 export { renderPng, writeChart } from './plot/render.js';
 export { Colormap, magma } from './plot/colormap.js';
+
+export { Model, type ModelOptions } from './nn/model.js';
+export { defaultModelSpec } from './nn/default-model.js';
+export { inferShapes, type LayerSpec, type ModelSpec } from './nn/spec.js';
+export { exportStateDict, loadStateDict } from './nn/state-dict.js';
+export { Trainer, type TrainerOptions } from './train/trainer.js';
+export { evaluate, predict } from './train/evaluate.js';
+export { readCheckpoint, restoreTrainer, saveCheckpoint } from './train/checkpoint.js';
+export { trainLoop } from './train/loop.js';
