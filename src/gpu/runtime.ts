@@ -153,7 +153,7 @@ export class GpuRuntime {
   submit(): void {
     if (this.pendingError) {
       // Work recorded after a failure would fail again (invalid pipelines, bind groups): drop it.
-      this.discardBatch();
+      this.resetBatch();
       this.throwPendingError();
     }
     if (!this.encoder) return;
@@ -163,9 +163,7 @@ export class GpuRuntime {
     this.device.pushErrorScope('validation');
     this.device.pushErrorScope('out-of-memory');
     this.device.queue.submit([this.encoder.finish()]);
-    this.encoder = null;
-    this.batchKernels = [];
-    for (const b of this.stagingToDestroy.splice(0)) b.destroy();
+    this.resetBatch();
     for (const scope of ['out-of-memory', 'validation']) {
       this.errorChecks.push(
         this.device.popErrorScope().then((error) => {
@@ -223,7 +221,7 @@ export class GpuRuntime {
     record();
     // A copy, clear or upload ends the pass; dispatches after it would run untimed.
     if (this.pass !== timed) {
-      this.discardBatch();
+      this.resetBatch();
       querySet.destroy();
       resolved.destroy();
       throw new Error('timeGpu: the recorded work ended the timed compute pass (a copy, clear or upload); time dispatches only');
@@ -285,12 +283,11 @@ export class GpuRuntime {
   private writeUniformChunks(): void {
     for (const chunk of this.uniformChunks) {
       if (chunk.used > 0) this.device.queue.writeBuffer(chunk.buffer, 0, chunk.staging, 0, chunk.used);
-      chunk.used = 0;
     }
-    this.uniformChunkIndex = 0;
   }
 
-  private discardBatch(): void {
+  /** Starts an empty batch: after a submit, or to drop work recorded after a failure. */
+  private resetBatch(): void {
     this.endPass();
     this.encoder = null;
     this.batchKernels = [];
