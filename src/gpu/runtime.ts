@@ -2,6 +2,7 @@
 // dispatches recorded into one command encoder, asynchronous read-back, and errors that name the kernel.
 import { acquireDevice, type AdapterReport } from './device.js';
 import { BufferPool } from './buffer-pool.js';
+import { gpuWait } from './gpu-wait.js';
 import { shaderSource } from './shaders.js';
 import { packUniforms, type UniformField } from './uniforms.js';
 
@@ -178,7 +179,7 @@ export class GpuRuntime {
     try {
       this.submit();
     } finally {
-      await this.device.queue.onSubmittedWorkDone();
+      await gpuWait(this.device.queue.onSubmittedWorkDone());
       await this.settleErrorChecks();
     }
     this.throwPendingError();
@@ -191,7 +192,7 @@ export class GpuRuntime {
     this.copy(src, staging, size);
     this.submit();
     try {
-      await staging.mapAsync(GPUMapMode.READ, 0, size);
+      await gpuWait(staging.mapAsync(GPUMapMode.READ, 0, size));
     } catch (error) {
       await this.settleErrorChecks();
       this.throwPendingError();
@@ -297,7 +298,7 @@ export class GpuRuntime {
   }
 
   private async settleErrorChecks(): Promise<void> {
-    while (this.errorChecks.length > 0) await Promise.all(this.errorChecks.splice(0));
+    while (this.errorChecks.length > 0) await gpuWait(Promise.all(this.errorChecks.splice(0)));
   }
 
   /** Throws the first error since the last throw; later errors of the same failure are dropped with it. */
