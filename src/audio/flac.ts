@@ -1,21 +1,24 @@
-// FLAC decoding with the libFLAC WebAssembly build from @wasm-audio-decoders/flac.
-// The decoder stops quietly at a truncated or damaged frame, so the decoded length is checked
-// against the total sample count that the STREAMINFO header promises.
+// FLAC decoding with the libFLAC WebAssembly build from @wasm-audio-decoders/flac, fed frames that
+// codec-parser splits. The decoder stops quietly at a truncated or damaged frame, so the decoded length is
+// checked against the total sample count that the STREAMINFO header promises.
 import { FLACDecoder } from '@wasm-audio-decoders/flac';
+import CodecParser, { data as frameData, type CodecFrame } from 'codec-parser';
 import { checkedClip, type AudioClip } from './clip.js';
 import { AudioDecodeError } from './errors.js';
 
 // STREAMINFO must be the first metadata block: "fLaC", a 4-byte block header, then 34 bytes.
 const STREAMINFO_END = 4 + 4 + 34;
 
-// codec-parser (inside the decoder) needs 13 bytes to recognise a frame header, so a final frame
-// shorter than that is silently merged into the one before and lost (102 of the 1,200 RAVDESS
-// FLACs lose their last block). Zero padding makes it visible and still passes the frame CRC-16,
-// whose remainder is unchanged by trailing zeros.
+// codec-parser needs 13 bytes to recognise a frame header, so a final frame shorter than that is silently
+// merged into the one before and lost (102 of the 1,200 RAVDESS FLACs lose their last block). Zero padding
+// makes it visible and still passes the frame CRC-16, whose remainder is unchanged by trailing zeros; the
+// padding is cut off the last frame again before decoding.
 const TAIL_PADDING = 16;
 
-// One decoder is reused (creating one costs several ms of WebAssembly setup); decodes are
-// queued because decodeFile resets shared decoder state asynchronously after each file.
+// One decoder serves every file. The library's decodeFile() re-instantiates the WebAssembly module after
+// each file, which cost 0.5 ms and a garbage collection of its memory per clip (4 s of the 6 s RAVDESS took
+// to decode); libFLAC itself carries nothing from one stream's frames into the next. Calls are queued, the
+// decoder being one shared state machine.
 let decoder: FLACDecoder | undefined;
 let queue: Promise<unknown> = Promise.resolve();
 
@@ -35,29 +38,57 @@ async function decodeNow(bytes: Uint8Array, source: string): Promise<AudioClip> 
   if (bytes.length < STREAMINFO_END || (bytes[4] & 0x7f) !== 0) fail('truncated or corrupt FLAC: no STREAMINFO block');
   const expectedFrames = streamInfoTotalSamples(bytes);
 
-  let decoded;
+  const complete = (d: Decoded) => d.errors.length === 0 && (expectedFrames === 0 || d.samplesDecoded >= expectedFrames);
+  let decoded: Decoded;
   try {
-    decoder ??= new FLACDecoder();
-    await decoder.ready;
-    const padded = new Uint8Array(bytes.length + TAIL_PADDING);
-    padded.set(bytes);
-    decoded = await decoder.decodeFile(padded);
+    const frames = splitFrames(bytes);
+    const reused = decoder !== undefined;
+    decoded = await decodeFrames(frames);
+    // Bytes after the last frame of an earlier file (a tag, junk) stay in libFLAC's input buffer and break
+    // this file: a fresh decoder tells such leftovers from damage here. After a failure the state is unknown.
+    if (!complete(decoded) && reused) {
+      freeDecoder();
+      decoded = await decodeFrames(frames);
+    }
+    if (!complete(decoded)) freeDecoder();
   } catch (error) {
-    decoder?.free(); // its state is unknown after a failure; start afresh next time
-    decoder = undefined;
+    freeDecoder();
     return fail(`corrupt FLAC: ${(error as Error).message}`);
   }
-  const firstError = decoded.errors[0];
-  if (firstError) fail(`corrupt FLAC: ${firstError.message}`);
   if (expectedFrames > 0 && decoded.samplesDecoded < expectedFrames) {
     fail(`truncated or corrupt FLAC: decoded ${decoded.samplesDecoded} of ${expectedFrames} samples`);
   }
+  const firstError = decoded.errors[0];
+  if (firstError) fail(`corrupt FLAC: ${firstError.message}`);
   // The decoder divides by 2^(bits-1) - 1; WAV decoding divides by 2^(bits-1). Match the latter so a
   // WAV and its lossless FLAC give identical samples.
   const fullScale = 2 ** (decoded.bitDepth - 1);
   const frames = expectedFrames > 0 ? expectedFrames : decoded.samplesDecoded;
   const mono = averageChannels(decoded.channelData, frames, (fullScale - 1) / fullScale);
   return checkedClip(mono, decoded.sampleRate, source);
+}
+
+/** The frames of a FLAC file, the last one without the parser's padding. */
+function splitFrames(bytes: Uint8Array): Uint8Array[] {
+  const padded = new Uint8Array(bytes.length + TAIL_PADDING);
+  padded.set(bytes);
+  const frames = new CodecParser('audio/flac', { enableFrameCRC32: false }).parseAll(padded).map((frame) => (frame as CodecFrame)[frameData]);
+  const last = frames.length - 1;
+  if (last >= 0) frames[last] = frames[last].subarray(0, Math.max(0, frames[last].length - TAIL_PADDING));
+  return frames;
+}
+
+type Decoded = Awaited<ReturnType<FLACDecoder['decodeFrames']>>;
+
+async function decodeFrames(frames: Uint8Array[]): Promise<Decoded> {
+  decoder ??= new FLACDecoder();
+  await decoder.ready;
+  return decoder.decodeFrames(frames);
+}
+
+function freeDecoder(): void {
+  decoder?.free();
+  decoder = undefined;
 }
 
 /** The 36-bit total sample count per channel (0 = unknown), at bits 108..143 of STREAMINFO. */

@@ -80,4 +80,24 @@ describe.skipIf(!hasSharedData)('FLAC decoding (RAVDESS 16 kHz, needs ../shared/
       /^half\.flac: truncated or corrupt FLAC: decoded \d+ of \d+ samples$/,
     );
   });
+
+  it('decodes a clip identically before and after other clips and failures (the decoder is reused)', async () => {
+    const read = (name: string) => new Uint8Array(readFileSync(join(actor01, name)));
+    const clip = read('03-01-01-01-01-02-01.flac');
+    const other = read('03-01-05-02-01-01-01.flac');
+    const withTag = new Uint8Array(other.length + 128);
+    withTag.set(other);
+    withTag.set(new TextEncoder().encode('TAG'.padEnd(128, 'x')), other.length);
+    const first = await decodeAudio(clip, 'first.flac');
+    const sequence = [
+      decodeAudio(other, 'other.flac'),
+      decodeAudio(withTag, 'tagged.flac'), // trailing bytes inside the last frame: reported as truncated
+      decodeAudio(other.subarray(0, other.length >> 1), 'half.flac'),
+      decodeAudio(clip, 'again.flac'),
+    ];
+    const settled = await Promise.allSettled(sequence);
+    expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'fulfilled']);
+    const again = (settled[3] as PromiseFulfilledResult<Awaited<(typeof sequence)[0]>>).value;
+    expect(again.samples).toEqual(first.samples);
+  });
 });
