@@ -4,9 +4,11 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readAudio, type AudioClip } from '../../src/audio/index.js';
+import { defaultDecodeThreads } from '../../src/audio/decode-pool.js';
+import type { AudioClip } from '../../src/audio/index.js';
 import { createBackend } from '../../src/backend/create.js';
 import type { BackendChoice } from '../../src/backend/types.js';
+import { loadCorpus } from '../../src/data/index.js';
 import { clipFeatures, corpusItems } from '../../src/extract.js';
 import { featureConfig, type FeatureConfig } from '../../src/features/index.js';
 import { PACKAGE_ROOT } from '../../src/gpu/shaders.js';
@@ -21,6 +23,8 @@ export interface FeatureBenchOptions {
   features?: Partial<FeatureConfig>;
   /** Run the Python references (default true). */
   python?: boolean;
+  /** Decoding threads, as a corpus run uses them (default defaultDecodeThreads(); 0: the main thread). */
+  decodeThreads?: number;
 }
 
 /** What a Python reference printed, or why it did not run. */
@@ -37,7 +41,7 @@ export interface FeatureBenchResult {
   adapter: string;
   clips: number;
   audioSeconds: number;
-  decode: StageTime;
+  decode: StageTime & { threads: number };
   /** The first batch, which compiles the pipelines; not part of `features`. */
   warmupSeconds: number;
   features: StageTime;
@@ -56,9 +60,14 @@ export async function runFeatureBench(options: FeatureBenchOptions = {}): Promis
   const batchSize = options.batchSize ?? 32;
 
   const clips: AudioClip[] = [];
-  const decode = await timed(async () => {
-    for (const item of items) clips.push(await readAudio(item.source));
+  const threads = options.decodeThreads ?? defaultDecodeThreads();
+  const decodeTime = await timed(async () => {
+    const onError = ({ error }: { error: Error }) => {
+      throw error; // the benchmark corpus must decode whole
+    };
+    for await (const { clip } of loadCorpus(items, { onError, threads })) clips.push(clip);
   });
+  const decode = { ...decodeTime, threads };
 
   const backend = await createBackend(options.backend ?? 'auto');
   let warmupSeconds: number;
@@ -135,7 +144,7 @@ export function formatFeatureBench(r: FeatureBenchResult): string {
     `adapter ${r.adapter}`,
     '',
     `  ${'stage'.padEnd(44)}${'wall'.padStart(10)}${'CPU'.padStart(10)}${'rate'.padStart(16)}`,
-    row('ser-gpu decode (JS, one thread)', r.decode.seconds, r.decode.cpuSeconds),
+    row(`ser-gpu decode (${r.decode.threads > 0 ? `${r.decode.threads} threads` : 'main thread'})`, r.decode.seconds, r.decode.cpuSeconds),
     row('ser-gpu features (backend)', r.features.seconds, r.features.cpuSeconds, `+ ${r.warmupSeconds.toFixed(2)} s warm-up (pipeline compilation)`),
   ];
   if (!('skipped' in r.librosa)) {

@@ -98,8 +98,10 @@ function streamInfoTotalSamples(bytes: Uint8Array): number {
 }
 
 function averageChannels(channels: Float32Array[], frames: number, gain: number): Float32Array {
-  const mono = new Float32Array(frames);
-  for (const channel of channels) {
+  // The decoder's channel arrays are fresh copies: the first one becomes the mix, in place.
+  const mono = channels[0].length === frames ? channels[0] : channels[0].slice(0, frames);
+  for (let c = 1; c < channels.length; c++) {
+    const channel = channels[c];
     for (let i = 0; i < frames; i++) mono[i] += channel[i];
   }
   const scale = gain / channels.length;

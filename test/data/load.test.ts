@@ -6,17 +6,17 @@ import { loadCorpus, scanCorpus, type CorpusItem, type LoadedClip, type LoadFail
 import { hasSharedData, RAVDESS_FLAC, RAVDESS_ZIP_02, scratchFolder } from '../audio/fixtures.js';
 import { buildWav, encodeFrames, testSignal } from '../audio/wav-builder.js';
 
-async function loadAll(items: readonly CorpusItem[]): Promise<{ clips: LoadedClip[]; errors: LoadFailure[] }> {
+async function loadAll(items: readonly CorpusItem[], threads?: number): Promise<{ clips: LoadedClip[]; errors: LoadFailure[] }> {
   const clips: LoadedClip[] = [];
   const errors: LoadFailure[] = [];
-  for await (const loaded of loadCorpus(items, { onError: (failure) => errors.push(failure) })) clips.push(loaded);
+  for await (const loaded of loadCorpus(items, { onError: (failure) => errors.push(failure), threads })) clips.push(loaded);
   return { clips, errors };
 }
 
 const wavOf = (frames: number) =>
   buildWav({ formatTag: 1, channels: 1, sampleRate: 16000, bitsPerSample: 16, data: encodeFrames(testSignal(frames, 1), 'pcm16') });
 
-describe('loadCorpus', () => {
+describe.each([0, 2])('loadCorpus with %i decoding threads', (threads) => {
   const root = scratchFolder();
   const angry = join(root, 'angry');
   mkdirSync(angry);
@@ -27,7 +27,7 @@ describe('loadCorpus', () => {
   it('yields N-1 clips in scan order and lists the one corrupt file, without stopping', async () => {
     const items = await scanCorpus([root]);
     expect(items).toHaveLength(4);
-    const { clips, errors } = await loadAll(items);
+    const { clips, errors } = await loadAll(items, threads);
     expect(clips.map(({ item, clip }) => [item.source, clip.source, clip.samples.length])).toEqual([
       [join(angry, 'a.wav'), join(angry, 'a.wav'), 100],
       [join(angry, 'b.wav'), join(angry, 'b.wav'), 200],
@@ -41,7 +41,7 @@ describe('loadCorpus', () => {
 
   it('reports files that vanished after the scan as errors too', async () => {
     const items = await scanCorpus([root]);
-    const { clips, errors } = await loadAll([...items, { source: join(root, 'gone.wav'), label: -1, actor: -1 }]);
+    const { clips, errors } = await loadAll([...items, { source: join(root, 'gone.wav'), label: -1, actor: -1 }], threads);
     expect(clips).toHaveLength(3);
     expect(errors.map((failure) => failure.error.problem)).toEqual([
       'truncated WAV: data chunk says 600 bytes, only 156 present',
@@ -52,7 +52,7 @@ describe('loadCorpus', () => {
   it('can be abandoned early while the next (failing) read is in flight', async () => {
     const items = await scanCorpus([root]);
     const errors: LoadFailure[] = [];
-    for await (const loaded of loadCorpus(items.slice(1), { onError: (failure) => errors.push(failure) })) {
+    for await (const loaded of loadCorpus(items.slice(1), { onError: (failure) => errors.push(failure), threads })) {
       expect(loaded.item.source).toBe(join(angry, 'b.wav'));
       break; // c.wav, which fails, is being read ahead at this point
     }
@@ -61,7 +61,7 @@ describe('loadCorpus', () => {
   });
 
   it('yields nothing for no items', async () => {
-    expect(await loadAll([])).toEqual({ clips: [], errors: [] });
+    expect(await loadAll([], threads)).toEqual({ clips: [], errors: [] });
   });
 });
 
@@ -69,7 +69,7 @@ describe.skipIf(!hasSharedData)('loadCorpus on real RAVDESS inputs (needs ../sha
   it('decodes FLAC files and zip members alike', async () => {
     const flac = (await scanCorpus([join(RAVDESS_FLAC, 'Actor_02')])).slice(0, 5);
     const zipped = (await scanCorpus([RAVDESS_ZIP_02])).slice(0, 5);
-    const { clips, errors } = await loadAll([...flac, ...zipped]);
+    const { clips, errors } = await loadAll([...flac, ...zipped], 2);
     expect(errors).toEqual([]);
     expect(clips.map(({ clip }) => clip.sampleRate)).toEqual([...Array(5).fill(16000), ...Array(5).fill(48000)]);
     // The same five clips in both forms, so the same durations to within 5 ms.
