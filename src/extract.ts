@@ -4,6 +4,7 @@
 import { existsSync } from 'node:fs';
 import { AUDIO_EXTENSIONS, type AudioClip } from './audio/index.js';
 import type { Backend, BackendChoice } from './backend/types.js';
+import type { HostArray } from './tensor.js';
 import { loadCorpus, scanCorpus, labelVocabulary, type CorpusItem, type LoadedClip } from './data/index.js';
 import { computeFeatures, featureConfig, packClips, resampleClips, type FeatureConfig } from './features/index.js';
 import { readSafetensors, writeSafetensors } from './io/safetensors.js';
@@ -107,20 +108,28 @@ async function extractWith(backend: Backend, inputs: readonly string[], options:
   report();
 
   const loader = loadCorpus(items, { onError: ({ source, error }) => skipped.push({ source, error: error.problem }) });
-  let pending = nextBatch(loader, batchSize);
-  for (;;) {
-    const batch = await pending;
-    if (batch.length === 0) break;
-    pending = nextBatch(loader, batchSize);
-    // If the backend fails below, this promise is abandoned: keep its rejection from going unhandled.
-    pending.catch(() => undefined);
-    const result = await clipFeatures(backend, batch.map(({ clip }) => clip), config);
+  const collect = (batch: LoadedClip[], result: ClipFeatures) => {
     bands = result.bands;
     batch.forEach(({ item, clip }, i) => {
       audioSeconds += clip.samples.length / clip.sampleRate;
       clips.push({ item, values: result.perClip[i], frames: result.frames[i] });
     });
     report();
+  };
+  // Two batches in flight: the GPU computes one while this thread packs and submits the next, and the
+  // decoding threads fill the one after.
+  let pending = nextBatch(loader, batchSize);
+  let computing: { batch: LoadedClip[]; result: Promise<ClipFeatures> } | null = null;
+  for (;;) {
+    const batch = await pending;
+    if (batch.length > 0) pending = nextBatch(loader, batchSize);
+    // If the backend fails below, these promises are abandoned: keep their rejections from going unhandled.
+    pending.catch(() => undefined);
+    const started = batch.length > 0 ? { batch, result: clipFeatures(backend, batch.map(({ clip }) => clip), config) } : null;
+    started?.result.catch(() => undefined);
+    if (computing) collect(computing.batch, await computing.result);
+    computing = started;
+    if (!computing) break;
   }
   if (clips.length === 0) {
     throw new Error(`none of the ${items.length} audio files could be decoded:\n${skipped.map((s) => `  ${s.source}: ${s.error}`).join('\n')}`);
@@ -166,30 +175,45 @@ export interface ClipFeatures {
 
 /**
  * Decoded clips through the backend: pack, resample to the feature rate, features, read back. One pass
- * per sample rate present (usually one), as the resampler takes a batch of one rate.
+ * per sample rate present (usually one), as the resampler takes a batch of one rate. Everything is recorded
+ * and submitted before the returned promise first waits, so a caller may start the next batch while the
+ * GPU works on this one.
  */
-export async function clipFeatures(backend: Backend, clips: readonly AudioClip[], config: FeatureConfig): Promise<ClipFeatures> {
-  const perClip: Float32Array[] = [];
-  const frames: number[] = [];
-  let bands = 0;
-  for (const [rate, indices] of groupByRate(clips)) {
+export function clipFeatures(backend: Backend, clips: readonly AudioClip[], config: FeatureConfig): Promise<ClipFeatures> {
+  const passes = [...groupByRate(clips)].map(([rate, indices]) => {
     const packed = packClips(backend, indices.map((i) => clips[i].samples));
     const input = rate === config.sampleRate ? packed : resampleClips(backend, packed, rate, config.sampleRate);
     if (input !== packed) packed.samples.dispose();
     const out = computeFeatures(backend, input, config);
     input.samples.dispose();
-    const padded = out.features.shape[2];
-    bands = out.features.shape[1];
-    const values = (await out.features.read()) as Float32Array;
-    out.features.dispose();
-    indices.forEach((clipIndex, n) => {
-      const valid = out.frames[n];
+    const values = out.features.read();
+    out.features.dispose(); // its buffer returns to the pool only after the read's copy, in stream order
+    return { indices, frames: out.frames, shape: out.features.shape, values };
+  });
+  return gatherClipFeatures(passes, clips.length);
+}
+
+async function gatherClipFeatures(
+  passes: { indices: number[]; frames: number[]; shape: readonly number[]; values: Promise<HostArray> }[],
+  clipCount: number,
+): Promise<ClipFeatures> {
+  const perClip: Float32Array[] = new Array(clipCount);
+  const frames: number[] = new Array(clipCount);
+  let bands = 0;
+  // Every pass's read has started; wait for all, so that none is left to reject unobserved.
+  const values = await Promise.all(passes.map((pass) => pass.values));
+  passes.forEach((pass, p) => {
+    const [, passBands, padded] = pass.shape;
+    bands = passBands;
+    const data = values[p] as Float32Array;
+    pass.indices.forEach((clipIndex, n) => {
+      const valid = pass.frames[n];
       const clip = new Float32Array(bands * valid);
-      for (let b = 0; b < bands; b++) clip.set(values.subarray((n * bands + b) * padded, (n * bands + b) * padded + valid), b * valid);
+      for (let b = 0; b < bands; b++) clip.set(data.subarray((n * bands + b) * padded, (n * bands + b) * padded + valid), b * valid);
       perClip[clipIndex] = clip;
       frames[clipIndex] = valid;
     });
-  }
+  });
   return { bands, frames, perClip };
 }
 

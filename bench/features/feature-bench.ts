@@ -75,8 +75,15 @@ export async function runFeatureBench(options: FeatureBenchOptions = {}): Promis
   const info = systemInfo(backend);
   try {
     warmupSeconds = (await timed(() => clipFeatures(backend, clips.slice(0, batchSize), config))).seconds;
+    // As extraction runs it: one batch computing while the next is packed and submitted.
     features = await timed(async () => {
-      for (let i = 0; i < clips.length; i += batchSize) await clipFeatures(backend, clips.slice(i, i + batchSize), config);
+      let computing: Promise<unknown> = Promise.resolve();
+      for (let i = 0; i < clips.length; i += batchSize) {
+        const next = clipFeatures(backend, clips.slice(i, i + batchSize), config);
+        await computing;
+        computing = next;
+      }
+      await computing;
     });
   } finally {
     await backend.destroy();
