@@ -138,11 +138,17 @@ export class GpuRuntime {
   }
 
   /**
-   * Uploads host data in stream order (through a staging copy recorded in the encoder). queue.writeBuffer
-   * would land before dispatches already recorded, which may still read a pooled buffer's previous tensor.
+   * Uploads host data in stream order. With nothing recorded since the last submit, queue.writeBuffer is in
+   * order (Dawn copies through its reused upload ring); otherwise it would land before dispatches already
+   * recorded, which may still read a pooled buffer's previous tensor, so the copy goes into the encoder
+   * through a staging buffer.
    */
   upload(dst: GPUBuffer, data: ArrayBufferView): void {
     const byteLength = Math.ceil(data.byteLength / 4) * 4;
+    if (!this.encoder && byteLength === data.byteLength) {
+      this.device.queue.writeBuffer(dst, 0, data.buffer, data.byteOffset, byteLength);
+      return;
+    }
     const staging = this.device.createBuffer({ size: byteLength, usage: GPUBufferUsage.COPY_SRC, mappedAtCreation: true });
     new Uint8Array(staging.getMappedRange()).set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
     staging.unmap();
