@@ -64,6 +64,19 @@ describe.skipIf(!webgpu)('WebGPU runtime [webgpu]', () => {
     expect(Array.from(await y.read())).toEqual([100, 200, 300]);
   });
 
+  it('keeps a direct upload (nothing recorded since the submit) after submitted dispatches', async () => {
+    // `sum` is submitted but may not have run when x's pooled buffer is refilled through queue.writeBuffer.
+    const x = backend.upload([1, 2, 3], [3]);
+    const pooled = x.buffer;
+    const sum = binary(backend, 'add', x, x);
+    rt.submit();
+    x.dispose();
+    const y = backend.upload([100, 200, 300], [3]);
+    expect(y.buffer).toBe(pooled); // the same pooled buffer, so the order matters
+    expect(Array.from(await sum.read())).toEqual([2, 4, 6]);
+    expect(Array.from(await y.read())).toEqual([100, 200, 300]);
+  });
+
   it('records many dispatches into one submission', async () => {
     let t = backend.upload([1, 1, 1, 1], [4]);
     const one = backend.upload([1, 1, 1, 1], [4]);
