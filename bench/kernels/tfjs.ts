@@ -3,6 +3,7 @@
 import { create, globals } from 'webgpu';
 import type { NamedAttrMap, Tensor4D } from '@tensorflow/tfjs-core';
 import { conv2dGeometry, type Conv2dPass } from '../../src/ops/conv2d.js';
+import { gpuWait } from '../../src/gpu/gpu-wait.js';
 import { bestOf, wallMs } from '../common.js';
 import { CONV } from './conv-cases.js';
 
@@ -40,7 +41,7 @@ export async function timeTfjsConv(tf: Tfjs, spec: { pass: Conv2dPass; input: nu
         wallMs(async () => {
           const out = tf.tidy(passes[spec.pass]);
           const first = tf.slice(out, 0, 1);
-          await first.data();
+          await gpuWait(first.data()); // as ser-gpu waits: no core spent spinning on dawn.node's poll
           tf.dispose([first, out]);
         }),
       repeats,

@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { create, globals } from 'webgpu';
+import { gpuWait } from '../../src/gpu/gpu-wait.js';
 import { PACKAGE_ROOT } from '../../src/gpu/shaders.js';
 import { conv2dParams, pool2dParams, type ModelSpec } from '../../src/nn/spec.js';
 import type { StateDict } from '../../src/nn/state-dict.js';
@@ -94,7 +95,7 @@ export async function createTfjsPeer(spec: ModelSpec, weights: StateDict, shape:
     adapter: `${info?.vendor ?? '?'} ${info?.architecture ?? ''}`.trim(),
     async stepWithLoss() {
       const cost = step();
-      const loss = (await cost.data())[0];
+      const loss = (await gpuWait(cost.data()))[0];
       cost.dispose();
       return loss;
     },
@@ -105,7 +106,9 @@ export async function createTfjsPeer(spec: ModelSpec, weights: StateDict, shape:
         last?.dispose();
         last = step();
       }
-      await last?.data(); // each step reads the variables the previous one wrote: the last done means all are
+      // Each step reads the variables the previous one wrote: the last done means all are. gpuWait, as for
+      // ser-gpu: without it dawn.node's poll spins a core that lavapipe needs.
+      if (last) await gpuWait(last.data());
       last?.dispose();
       const ms = (performance.now() - start) / repeats;
       return { msPerStep: ms, clipsPerSecond: (1000 * shape.batch) / ms };
