@@ -134,7 +134,7 @@ async function benchCase(backend: WebGpuBackend, c: KernelCase, repeats: number,
  * by wrapping the runtime's recording methods for the duration.
  */
 function traced<T>(runtime: GpuRuntime, record: () => T): { result: T; keys: string[]; transfers: boolean } {
-  const { run, copy, clear } = runtime;
+  const { run, copy, clear, upload } = runtime;
   const keys: string[] = [];
   let transfers = false;
   runtime.run = (call) => {
@@ -149,11 +149,15 @@ function traced<T>(runtime: GpuRuntime, record: () => T): { result: T; keys: str
     transfers = true;
     clear.apply(runtime, args);
   };
+  runtime.upload = (...args) => {
+    transfers = true; // a direct writeBuffer here, but a copy inside timeGpu's open pass
+    upload.apply(runtime, args);
+  };
   try {
     const result = record();
     return { result, keys: [...new Set(keys)], transfers };
   } finally {
-    Object.assign(runtime, { run, copy, clear });
+    Object.assign(runtime, { run, copy, clear, upload });
   }
 }
 
