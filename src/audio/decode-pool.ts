@@ -18,6 +18,7 @@ export function defaultDecodeThreads(): number {
 
 interface Pending {
   source: string;
+  thread: number;
   resolve: (clip: AudioClip) => void;
   reject: (error: Error) => void;
 }
@@ -63,17 +64,7 @@ export class DecodePool {
     const thread = this.load.indexOf(Math.min(...this.load));
     this.load[thread]++;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, {
-        source,
-        resolve: (clip) => {
-          this.load[thread]--;
-          resolve(clip);
-        },
-        reject: (error) => {
-          this.load[thread]--;
-          reject(error);
-        },
-      });
+      this.pending.set(id, { source, thread, resolve, reject });
       this.workers[thread].postMessage({ id, source } satisfies DecodeRequest);
     });
   }
@@ -87,6 +78,7 @@ export class DecodePool {
     const request = this.pending.get(reply.id);
     if (!request) return;
     this.pending.delete(reply.id);
+    this.load[request.thread]--;
     if ('samples' in reply) request.resolve({ samples: reply.samples, sampleRate: reply.sampleRate, source: request.source });
     else if ('problem' in reply) request.reject(new AudioDecodeError(request.source, reply.problem));
     else request.reject(new Error(`decoding ${request.source} failed in a worker: ${reply.bug}`));
