@@ -38,28 +38,31 @@ async function decodeNow(bytes: Uint8Array, source: string): Promise<AudioClip> 
   if (bytes.length < STREAMINFO_END || (bytes[4] & 0x7f) !== 0) fail('truncated or corrupt FLAC: no STREAMINFO block');
   const expectedFrames = streamInfoTotalSamples(bytes);
 
-  const complete = (d: Decoded) => d.errors.length === 0 && (expectedFrames === 0 || d.samplesDecoded >= expectedFrames);
+  // Why a decode falls short: fewer samples than STREAMINFO promises, or an error libFLAC reported.
+  const problem = (d: Decoded): string | null => {
+    if (expectedFrames > 0 && d.samplesDecoded < expectedFrames) return `truncated or corrupt FLAC: decoded ${d.samplesDecoded} of ${expectedFrames} samples`;
+    return d.errors[0] ? `corrupt FLAC: ${d.errors[0].message}` : null;
+  };
   let decoded: Decoded;
   try {
     const frames = splitFrames(bytes);
     const reused = decoder !== undefined;
     decoded = await decodeFrames(frames);
     // Bytes after the last frame of an earlier file (a tag, junk) stay in libFLAC's input buffer and break
-    // this file: a fresh decoder tells such leftovers from damage here. After a failure the state is unknown.
-    if (!complete(decoded) && reused) {
+    // this file: a fresh decoder tells such leftovers from damage here.
+    if (problem(decoded) && reused) {
       freeDecoder();
       decoded = await decodeFrames(frames);
     }
-    if (!complete(decoded)) freeDecoder();
   } catch (error) {
     freeDecoder();
     return fail(`corrupt FLAC: ${(error as Error).message}`);
   }
-  if (expectedFrames > 0 && decoded.samplesDecoded < expectedFrames) {
-    fail(`truncated or corrupt FLAC: decoded ${decoded.samplesDecoded} of ${expectedFrames} samples`);
+  const found = problem(decoded);
+  if (found) {
+    freeDecoder(); // its state is unknown after a failure; start afresh next time
+    fail(found);
   }
-  const firstError = decoded.errors[0];
-  if (firstError) fail(`corrupt FLAC: ${firstError.message}`);
   // The decoder divides by 2^(bits-1) - 1; WAV decoding divides by 2^(bits-1). Match the latter so a
   // WAV and its lossless FLAC give identical samples.
   const fullScale = 2 ** (decoded.bitDepth - 1);
