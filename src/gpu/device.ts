@@ -1,5 +1,6 @@
-// Acquire a WebGPU adapter and device through Dawn's Node binding (`webgpu`), and describe them.
-import { create, globals } from 'webgpu';
+// Acquire a WebGPU adapter and device, and describe them. The GPU object comes from gpu-entry.ts: Dawn's Node
+// binding (`webgpu`) in Node, navigator.gpu in the browser bundle (which swaps that module).
+import { gpuEntry } from './gpu-entry.js';
 
 export interface AdapterReport {
   vendor: string;
@@ -33,24 +34,10 @@ const RAISED_LIMITS = [
   'maxStorageBuffersPerShaderStage',
 ] as const;
 
-/**
- * The Dawn instance. It must stay referenced for the life of the process: if the GPU object is garbage
- * collected, Dawn's instance goes with it and the next wait on a device aborts the process.
- */
-let dawn: GPU | null = null;
-
-function navigatorGpu(): GPU {
-  if (!dawn) {
-    // GPUBufferUsage, GPUMapMode, ... are needed as globals by code written for the browser API.
-    Object.assign(globalThis, globals);
-    dawn = create([]);
-  }
-  return dawn;
-}
-
-/** Returns null when no adapter exists (no Vulkan driver, no GPU): callers decide whether that is fatal. */
+/** Returns null when no adapter exists (no Vulkan driver, no GPU, no WebGPU in the browser): callers decide whether that is fatal. */
 export async function acquireDevice(): Promise<AcquiredDevice | null> {
-  const adapter = await navigatorGpu().requestAdapter({ powerPreference: 'high-performance' });
+  const gpu = gpuEntry();
+  const adapter = gpu && (await gpu.requestAdapter({ powerPreference: 'high-performance' }));
   if (!adapter) return null;
   const requiredFeatures = WANTED_FEATURES.filter((f) => adapter.features.has(f)) as GPUFeatureName[];
   const requiredLimits: Record<string, number> = {};

@@ -27,7 +27,7 @@ const UNIFORM_CHUNK_BYTES = 64 * 1024;
 
 interface UniformChunk {
   buffer: GPUBuffer;
-  staging: Uint8Array;
+  staging: Uint8Array<ArrayBuffer>;
   used: number;
 }
 
