@@ -18,13 +18,13 @@ export interface LiveStats {
   analyses: number;
   frames: number;
   lastLatencyMs: number;
-  /** The loudest value (dB) among the columns drawn last. */
-  lastFrameMaxDb: number;
+  /** The loudest value (dB) drawn so far. */
+  maxDb: number;
   error: string | null;
 }
 
 export class LiveView {
-  readonly stats: LiveStats = { running: false, sampleRate: 0, samples: 0, analyses: 0, frames: 0, lastLatencyMs: 0, lastFrameMaxDb: -Infinity, error: null };
+  readonly stats: LiveStats = { running: false, sampleRate: 0, samples: 0, analyses: 0, frames: 0, lastLatencyMs: 0, maxDb: -Infinity, error: null };
   private ring = new Float32Array(0);
   private sinceAnalysis = 0;
   /** Frames owed to the canvas, fractional: capture and feature rates need not divide. */
@@ -107,6 +107,6 @@ export class LiveView {
     g.drawImage(this.canvas, -count, 0);
     g.putImageData(spectrogramImage(values, bands, frames, this.vmax - RANGE_DB, this.vmax, end - count, end), this.canvas.width - count, 0);
     this.stats.frames += count;
-    this.stats.lastFrameMaxDb = loudest;
+    this.stats.maxDb = Math.max(this.stats.maxDb, loudest);
   }
 }

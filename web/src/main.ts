@@ -46,6 +46,8 @@ async function main(): Promise<void> {
     }
   });
   document.body.dataset.state = 'ready';
+  // The first analysis compiles the feature pipelines (seconds on a software adapter): do it before anyone waits.
+  void melSpectrogram({ samples: new Float32Array(4800), sampleRate: 48000 }).catch(() => undefined);
 }
 
 void main();
