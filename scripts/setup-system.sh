@@ -3,7 +3,9 @@
 # - a Vulkan driver Dawn can use: Mesa's lavapipe (a CPU rasteriser) from bookworm-backports. Bookworm's
 #   own Mesa 22 is too old for Dawn; 25.x works. A machine with NVIDIA's driver or Mesa >= 24 is left alone.
 # - a font for chart text (fonts-dejavu-core): resvg renders plots with the system's fonts.
+# - with --browser: Debian's chromium, the headless browser of the web app's tests (test/web), when missing.
 set -euo pipefail
+with_browser=; [ "${1:-}" = --browser ] && with_browser=1
 SUDO=; [ "$(id -u)" -eq 0 ] || SUDO=sudo
 apt_updated=
 apt_install() {
@@ -14,6 +16,11 @@ apt_install() {
 if [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then
   echo "setup-system: installing fonts-dejavu-core (chart text)"
   apt_install fonts-dejavu-core
+fi
+
+if [ -n "$with_browser" ] && ! command -v chromium >/dev/null 2>&1 && [ -z "${SER_GPU_CHROMIUM:-}" ]; then
+  echo "setup-system: installing chromium (headless browser for the web app's tests)"
+  apt_install chromium
 fi
 
 icds() { ls /usr/share/vulkan/icd.d/*.json /etc/vulkan/icd.d/*.json /usr/local/nvidia/share/vulkan/icd.d/*.json 2>/dev/null || true; }

@@ -3,9 +3,11 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { demoCommand } from './commands/demo.js';
+import { exportWebCommand } from './commands/export-web.js';
 import { extractCommand } from './commands/extract.js';
 import { infoCommand } from './commands/info.js';
 import { plotCommand } from './commands/plot.js';
+import { serveCommand } from './commands/serve.js';
 
 const cli = yargs(hideBin(process.argv))
   .scriptName('ser-gpu')
@@ -13,6 +15,8 @@ const cli = yargs(hideBin(process.argv))
   .command(demoCommand)
   .command(extractCommand)
   .command(plotCommand)
+  .command(serveCommand)
+  .command(exportWebCommand)
   .demandCommand(1, 'name a command; see --help')
   .strict()
   .fail((message, error, y) => {

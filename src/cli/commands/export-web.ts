@@ -1,0 +1,21 @@
+// ser-gpu export-web: the web app and a model folder as a static site, for any web server.
+import type { CommandModule } from 'yargs';
+
+interface ExportWebArgs {
+  out: string;
+  model?: string;
+}
+
+export const exportWebCommand: CommandModule<object, ExportWebArgs> = {
+  command: 'export-web',
+  describe: 'Write the web app and a model folder (under model/) as a static site',
+  builder: (yargs) =>
+    yargs
+      .option('out', { type: 'string', demandOption: true, describe: 'folder to write the site into' })
+      .option('model', { type: 'string', describe: 'model folder (model.json, model.safetensors) to include' }),
+  handler: async (args) => {
+    const { exportSite, modelFolder } = await import('../../web/site.js');
+    const written = exportSite(args.out, args.model ? modelFolder(args.model) : null);
+    process.stdout.write(`wrote ${written.length} files to ${args.out}; serve it over https or from localhost (browsers give WebGPU to secure pages only)\n`);
+  },
+};
