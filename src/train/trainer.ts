@@ -51,9 +51,8 @@ export class Trainer {
    * read-back of an earlier ring when this step fills one: awaiting it bounds the work queued on the device.
    */
   trainStep(x: Tensor, labels: Tensor): Promise<void> {
-    const pool = this.backend.kind === 'webgpu' ? this.backend.runtime.pool : null;
-    pool?.resetPeak();
     const { model, backend } = this;
+    backend.resetPeak();
     model.zeroGrad();
     const logits = model.forwardTrain(x, this.step);
     const { loss, probs } = softmaxCrossEntropyForward(backend, logits, labels, this.lossOptions);
@@ -64,8 +63,8 @@ export class Trainer {
     model.backward(dlogits);
     dlogits.dispose();
     this.optimizer.step();
-    if (backend.kind === 'webgpu') backend.runtime.submit();
-    if (pool) this.lastStepPeakBytes = pool.peakBytes;
+    backend.flush();
+    this.lastStepPeakBytes = backend.peakBytes;
     this.step++;
     return readBack;
   }
