@@ -16,6 +16,8 @@ export interface FeatureFile {
   sources: string[];
   labelNames: string[];
   config: FeatureConfig;
+  /** JSON of the files that could not be decoded, kept by feature caches (optional). */
+  skippedJson?: string;
 }
 
 /** The `format` entry of a feature file's metadata: bump it when the layout changes. */
@@ -36,6 +38,7 @@ export function writeFeatureFile(path: string, extracted: FeatureFile & { stats?
       files: JSON.stringify(extracted.sources),
       label_names: JSON.stringify(extracted.labelNames),
       feature_config: JSON.stringify(extracted.config),
+      ...(extracted.skippedJson !== undefined && { skipped: extracted.skippedJson }),
       ...(extracted.stats && { backend: extracted.stats.backend }),
     },
   );
@@ -72,6 +75,7 @@ export function readFeatureFile(path: string): FeatureFile {
     sources,
     labelNames: JSON.parse(metadata.label_names ?? '[]') as string[],
     config: JSON.parse(metadata.feature_config ?? 'null') as FeatureConfig,
+    ...(metadata.skipped !== undefined && { skippedJson: metadata.skipped }),
   };
 }
 

@@ -5,6 +5,7 @@ import type { Model } from '../nn/model.js';
 import { softmaxCrossEntropyBackward, softmaxCrossEntropyForward, type CrossEntropyOptions } from '../ops/softmax-ce.js';
 import { Optimizer, type AdamConfig, type LrSchedule, type SgdConfig } from '../ops/optim.js';
 import type { Tensor } from '../tensor.js';
+import { countCorrect } from '../ops/scores.js';
 import { LossRing } from './loss-ring.js';
 
 export type OptimizerConfig = SgdConfig | AdamConfig;
@@ -30,6 +31,8 @@ export class Trainer {
   lastStepPeakBytes = 0;
   private readonly ring: LossRing;
   private readonly lossOptions: CrossEntropyOptions;
+  /** u32 [1]: training examples predicted right since the last takeCorrect(), counted on the device. */
+  private readonly correct: Tensor;
 
   constructor(
     readonly backend: Backend,
@@ -43,6 +46,7 @@ export class Trainer {
       classWeights: weights ? backend.upload(weights, [weights.length]) : null,
       labelSmoothing: options.loss?.labelSmoothing,
     };
+    this.correct = backend.zeros([1], 'u32');
     this.ring = new LossRing(backend, options.lossEvery ?? 10, (first, values) => values.forEach((v, i) => (this.losses[first + i] = v)));
   }
 
@@ -55,6 +59,7 @@ export class Trainer {
     backend.resetPeak();
     model.zeroGrad();
     const logits = model.forwardTrain(x, this.step);
+    countCorrect(backend, logits, labels, this.correct);
     const { loss, probs } = softmaxCrossEntropyForward(backend, logits, labels, this.lossOptions);
     const readBack = this.ring.push(this.step, loss);
     loss.dispose();
@@ -75,8 +80,16 @@ export class Trainer {
     return this.losses;
   }
 
+  /** Training examples whose logits' argmax was their label since the last call (in training mode). */
+  async takeCorrect(): Promise<number> {
+    const count = (await this.correct.read())[0];
+    this.backend.write(this.correct, new Uint32Array(1));
+    return count;
+  }
+
   /** Frees the trainer's tensors (the model stays the caller's). */
   dispose(): void {
+    this.correct.dispose();
     this.optimizer.dispose();
     this.ring.dispose();
     this.lossOptions.classWeights?.dispose();

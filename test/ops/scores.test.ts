@@ -33,7 +33,7 @@ describeBackends('class scores vs torch', (backend) => {
     const y = backend.upload(labels, [N], 'i32');
     const counter = backend.zeros([1], 'u32');
     countCorrect(backend, z, y, counter);
-    const expected = golden.raw('scores.correct').data[0];
+    const expected = Number(golden.raw('scores.correct').data[0]);
     expect((await counter.read())[0]).toBe(expected);
     countCorrect(backend, z, y, counter);
     expect((await counter.read())[0]).toBe(2 * expected);
