@@ -2,12 +2,12 @@
 // decode clips on the CPU, resample and compute features on the backend in batches (decoding the
 // next batch while the backend works), pad to one length, and write a safetensors file.
 import { existsSync } from 'node:fs';
-import { AUDIO_EXTENSIONS, type AudioClip } from './audio/index.js';
+import { AUDIO_EXTENSIONS } from './audio/index.js';
 import type { Backend, BackendChoice } from './backend/types.js';
 import { loadCorpus, scanCorpus, labelVocabulary, type CorpusItem, type LoadedClip } from './data/index.js';
-import { clipFeatures, type ClipFeatures } from './features/clip-features.js';
 import { featureConfig, type FeatureConfig } from './features/index.js';
-import { readSafetensors, writeSafetensors } from './io/safetensors.js';
+import { clipFeatures, type ClipFeatures } from './features/clip-features.js';
+import type { FeatureFile } from './data/feature-file.js';
 
 export interface ExtractOptions {
   /** Feature parameters; unset fields take the defaults of featureConfig(). */
@@ -36,27 +36,11 @@ export interface SkippedFile {
   error: string;
 }
 
-export interface FeatureFile {
-  /** Row-major [N, bands, frames], zero-padded after each clip's `lengths[i]` valid frames. */
-  features: Float32Array;
-  shape: [number, number, number];
-  lengths: Int32Array;
-  /** Index into labelNames (RAVDESS order for RAVDESS corpora); -1 when unknown. */
-  labels: Int32Array;
-  /** -1 when unknown. */
-  actors: Int32Array;
-  sources: string[];
-  labelNames: string[];
-  config: FeatureConfig;
-}
-
 /** What an extraction run produced: the feature file's contents, the files skipped and the timings. */
 export interface ExtractedFeatures extends FeatureFile {
   skipped: SkippedFile[];
   stats: { clips: number; audioSeconds: number; seconds: number; backend: string };
 }
-
-export { clipFeatures, type ClipFeatures };
 
 const DEFAULT_BATCH_SIZE = 32;
 
@@ -77,7 +61,9 @@ export async function corpusItems(inputs: readonly string[], limit?: number): Pr
   return { items: Array.from({ length: limit }, (_, i) => all[Math.floor((i * all.length) / limit)]), labelNames };
 }
 
-export async function extractFeatures(inputs: readonly string[], options: ExtractOptions = {}): Promise<ExtractedFeatures> {
+/** The classic `extractFeatures(dir)`: one input or several (folders, zips, label CSVs, audio files). */
+export async function extractFeatures(input: string | readonly string[], options: ExtractOptions = {}): Promise<ExtractedFeatures> {
+  const inputs = typeof input === 'string' ? [input] : input;
   const choice = options.backend ?? 'auto';
   if (typeof choice !== 'string') return extractWith(choice, inputs, options);
   const { createBackend } = await import('./backend/create.js');
@@ -165,63 +151,6 @@ async function nextBatch(loader: AsyncGenerator<LoadedClip>, size: number): Prom
     batch.push(next.value);
   }
   return batch;
-}
-
-/** The `format` entry of a feature file's metadata: bump it when the layout changes. */
-export const FEATURE_FILE_FORMAT = 'ser-gpu-features/1';
-
-/** Writes features, lengths, labels, actors and the metadata another tool needs, atomically. */
-export function writeFeatureFile(path: string, extracted: ExtractedFeatures): void {
-  writeSafetensors(
-    path,
-    {
-      features: { shape: extracted.shape, data: extracted.features },
-      lengths: { shape: [extracted.shape[0]], data: extracted.lengths },
-      labels: { shape: [extracted.shape[0]], data: extracted.labels },
-      actors: { shape: [extracted.shape[0]], data: extracted.actors },
-    },
-    {
-      format: FEATURE_FILE_FORMAT,
-      files: JSON.stringify(extracted.sources),
-      label_names: JSON.stringify(extracted.labelNames),
-      feature_config: JSON.stringify(extracted.config),
-      backend: extracted.stats.backend,
-    },
-  );
-}
-
-/** Reads a file written by writeFeatureFile, checking that its tensors agree with each other. */
-export function readFeatureFile(path: string): FeatureFile {
-  const { tensors, metadata } = readSafetensors(path);
-  const fail = (problem: string): never => {
-    throw new Error(`${path}: not a ser-gpu feature file: ${problem}`);
-  };
-  if (metadata.format !== FEATURE_FILE_FORMAT) fail(`format is ${JSON.stringify(metadata.format)}, expected ${FEATURE_FILE_FORMAT}`);
-  const tensor = (name: string, dtype: 'F32' | 'I32') => {
-    const t = tensors.get(name) ?? fail(`no tensor "${name}"`);
-    if (t.dtype !== dtype) fail(`${name} is ${t.dtype}, expected ${dtype}`);
-    return t;
-  };
-  const features = tensor('features', 'F32');
-  if (features.shape.length !== 3) fail(`features has shape [${features.shape}], expected [N, bands, frames]`);
-  const n = features.shape[0];
-  const perClip = ['lengths', 'labels', 'actors'].map((name) => {
-    const t = tensor(name, 'I32');
-    if (t.shape.length !== 1 || t.shape[0] !== n) fail(`${name} has shape [${t.shape}], expected [${n}]`);
-    return t.data as Int32Array;
-  });
-  const sources = JSON.parse(metadata.files ?? '[]') as string[];
-  if (sources.length !== n) fail(`metadata lists ${sources.length} files for ${n} clips`);
-  return {
-    features: features.data as Float32Array,
-    shape: features.shape as [number, number, number],
-    lengths: perClip[0],
-    labels: perClip[1],
-    actors: perClip[2],
-    sources,
-    labelNames: JSON.parse(metadata.label_names ?? '[]') as string[],
-    config: JSON.parse(metadata.feature_config ?? 'null') as FeatureConfig,
-  };
 }
 
 export function formatExtractSummary(extracted: ExtractedFeatures, outPath: string): string {

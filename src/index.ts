@@ -19,18 +19,16 @@ export {
 export { computeFeatures, featureConfig, resample, resampleClips, type FeatureConfig, type FeatureKind } from './features/index.js';
 
 export {
-  clipFeatures,
   corpusItems,
   extractFeatures,
   formatExtractSummary,
-  readFeatureFile,
-  writeFeatureFile,
   type ExtractedFeatures,
   type ExtractOptions,
   type ExtractProgress,
-  type FeatureFile,
   type SkippedFile,
 } from './extract.js';
+export { clipFeatures, type ClipFeatures } from './features/clip-features.js';
+export { readFeatureFile, writeFeatureFile, type FeatureFile } from './data/feature-file.js';
 export { readSafetensors, writeSafetensors, type SafetensorsFile } from './io/safetensors.js';
 
 export { heatmapChart, type HeatmapChartSpec } from './plot/heatmap-chart.js';

@@ -1,5 +1,5 @@
-// Decoded clips → features on a backend, read back per clip: the step shared by `ser-gpu extract` (src/extract.ts)
-// and the browser (src/browser/), so both compute the same numbers the same way. Browser-safe: no Node imports.
+// Decoded clips → features on the backend: pack, resample to the feature rate, compute, read back per clip.
+// Browser-safe (no file system): the corpus pipeline (src/extract.ts), plots and inference all use it.
 import type { AudioClip } from '../audio/clip.js';
 import type { Backend } from '../backend/types.js';
 import type { HostArray } from '../tensor.js';
@@ -65,3 +65,4 @@ function groupByRate(clips: readonly AudioClip[]): Map<number, number[]> {
   clips.forEach((clip, i) => groups.set(clip.sampleRate, [...(groups.get(clip.sampleRate) ?? []), i]));
   return groups;
 }
+

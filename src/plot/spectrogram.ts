@@ -4,7 +4,7 @@ import { basename } from 'node:path';
 import { readAudio } from '../audio/index.js';
 import type { Backend } from '../backend/types.js';
 import { parseRavdessName } from '../data/ravdess.js';
-import { clipFeatures } from '../extract.js';
+import { clipFeatures } from '../features/clip-features.js';
 import { featureConfig, type FeatureConfig } from '../features/config.js';
 import { hzToMel } from '../features/filters.js';
 import type { Tick } from './axes.js';
