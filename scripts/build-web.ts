@@ -9,11 +9,12 @@ import { build, type Plugin } from 'esbuild';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const WEB_DIST = join(ROOT, 'web', 'dist');
 
-/** Node module → its browser counterpart (same exports). */
+/** Node module → its browser counterpart (the same exports, less those that need Node: importing one fails the build). */
 const BROWSER_SWAPS: Record<string, string> = {
   'src/gpu/gpu-entry.ts': 'src/browser/gpu-entry.ts', // Dawn → navigator.gpu
   'src/gpu/gpu-wait.ts': 'src/browser/gpu-wait.ts', // dawn.node's poll workaround → nothing to work around
   'src/gpu/shaders.ts': 'src/browser/shaders.ts', // shaders/*.wgsl from disk → the table below
+  'src/io/safetensors.ts': 'src/io/safetensors-format.ts', // the format without reading and writing files
 };
 
 /** Packages that must never reach the bundle: native Dawn, the gpu.js fallback, Node's own modules. */

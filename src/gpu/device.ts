@@ -9,6 +9,8 @@ export interface AdapterReport {
   description: string;
   /** Software rasterisers (lavapipe, SwiftShader) want different tilings from real GPUs. */
   isSoftware: boolean;
+  /** The fewest lanes a subgroup may have (lavapipe 8, SwiftShader 4); 0 without the subgroups feature. */
+  subgroupMinSize: number;
   features: string[];
   limits: Record<string, number>;
 }
@@ -59,6 +61,7 @@ function describeAdapter(adapter: GPUAdapter, device: GPUDevice): AdapterReport 
     device: info.device,
     description: info.description,
     isSoftware: /llvmpipe|lavapipe|swiftshader|software/.test(text),
+    subgroupMinSize: device.features.has('subgroups') ? (info.subgroupMinSize ?? 0) : 0,
     features: [...device.features].sort(),
     limits,
   };

@@ -74,7 +74,8 @@ export interface Conv2dTiling {
  * Chooses the kernel and tile sizes. Software adapters (lavapipe) get register tiles without workgroup
  * memory (barriers cost a coroutine switch per invocation there): over a padded copy of the source read as
  * vec4 windows where the pass allows (forward, stride-1 backward-input), else over the source with bounds
- * checks. Real GPUs get 64x64 workgroup tiles. The weight gradient always uses the split-K subgroup kernel,
+ * checks. Real GPUs, and adapters whose subgroups may be narrower than the register kernels' 8 weight lanes
+ * (SwiftShader: 4), get 64x64 workgroup tiles. The weight gradient always uses the split-K subgroup kernel,
  * with the split sized to give every core (or SM) several workgroups. `kernel` overrides the choice.
  */
 export function conv2dTiling(report: AdapterReport, pass: Conv2dPass, g: Conv2dGeometry, kernel?: Conv2dKernel): Conv2dTiling {
@@ -95,7 +96,8 @@ export function conv2dTiling(report: AdapterReport, pass: Conv2dPass, g: Conv2dG
   const transposed = pass === 'backwardInput';
   const gridW = transposed ? Math.ceil(g.W / SW) : g.OW;
   const gridH = transposed ? Math.ceil(g.H / SH) : g.OH;
-  const choice = kernel ?? (!report.isSoftware ? 'workgroup' : paddedWindow(pass, g, gridW) ? 'padded' : 'registers');
+  const narrowSubgroups = report.subgroupMinSize < SUBGROUP_LANES;
+  const choice = kernel ?? (!report.isSoftware || narrowSubgroups ? 'workgroup' : paddedWindow(pass, g, gridW) ? 'padded' : 'registers');
   if (choice === 'workgroup') return { name: 'workgroup 64x64x16, 4x4 per invocation', entry: 'gemm_workgroup', constants: { ...shape, TRANSPOSED: Number(transposed) } };
   if (choice === 'padded') {
     const window = paddedWindow(pass, g, gridW);
@@ -128,11 +130,17 @@ function roundUp(n: number, multiple: number): number {
   return Math.ceil(n / multiple) * multiple;
 }
 
-/** The conv2d kernels share weights through subgroupBroadcast across 8 lanes. */
-function checkSubgroups(backend: WebGpuBackend): void {
-  const minSize = backend.runtime.adapter.info.subgroupMinSize ?? 0;
-  if (!backend.runtime.device.features.has('subgroups') || minSize < 8) {
-    throw new Error(`conv2d: the WebGPU kernels need the 'subgroups' feature with subgroups of >= 8 lanes (this adapter: ${minSize || 'none'}); use --backend cpu`);
+/** Lanes the register and split-K kernels share weights or inputs across, with subgroupBroadcast. */
+const SUBGROUP_LANES = 8;
+
+/**
+ * The shaders enable the 'subgroups' feature; every kernel but gemm_workgroup also needs subgroups of
+ * SUBGROUP_LANES or more (`lanes`).
+ */
+function checkSubgroups(backend: WebGpuBackend, lanes: boolean): void {
+  const minSize = backend.runtime.report.subgroupMinSize;
+  if (!backend.runtime.device.features.has('subgroups') || (lanes && minSize < SUBGROUP_LANES)) {
+    throw new Error(`conv2d: the WebGPU kernels need the 'subgroups' feature${lanes ? ` with subgroups of >= ${SUBGROUP_LANES} lanes` : ''} (this adapter: ${minSize || 'none'}); use --backend cpu`);
   }
 }
 
@@ -177,8 +185,8 @@ function gemm(
   backend: WebGpuBackend, pass: 'forward' | 'backwardInput', g: Conv2dGeometry, src: Tensor, w: Tensor, bias: Tensor, out: Tensor,
   flags: Record<string, number>, kernel?: Conv2dKernel,
 ): void {
-  checkSubgroups(backend);
   const tiling = conv2dTiling(backend.runtime.report, pass, g, kernel);
+  checkSubgroups(backend, tiling.entry !== 'gemm_workgroup');
   const c = tiling.constants;
   const { strideH: SH, strideW: SW, padH, padW, dilationH: DH, dilationW: DW } = g.p;
   const forward = pass === 'forward';
@@ -229,7 +237,7 @@ export function conv2dBackwardWeight(backend: Backend, x: Tensor, dy: Tensor, p:
   expectShape(dy, [g.N, g.O, g.OH, g.OW], 'dy');
   const taps = g.C * g.KH * g.KW;
   if (backend.kind === 'webgpu') {
-    checkSubgroups(backend);
+    checkSubgroups(backend, true);
     const tiling = conv2dTiling(backend.runtime.report, 'backwardWeight', g);
     const c = tiling.constants;
     const rows = g.N * g.OH;

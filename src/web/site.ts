@@ -1,12 +1,12 @@
 // The static site behind `ser-gpu serve` and `ser-gpu export-web`: the built web app (web/dist, written by
-// `npm run build:web`) and a model folder's files, served under /model/.
+// `npm run build:web`) and a model folder's files (model.json and the weights file it names) under model/,
+// where the page looks for them (src/browser/emotion.ts).
 import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { DEFAULT_MODEL_DIR, MODEL_JSON, readModelFolder } from '../app/model-folder.js';
 import { PACKAGE_ROOT } from '../gpu/shaders.js';
 
 export const WEB_APP_DIR = join(PACKAGE_ROOT, 'web', 'dist');
-/** The files of a model folder that the page loads, from <site>/model/. */
-export const MODEL_FILES = ['model.json', 'model.safetensors'] as const;
 export const MODEL_URL_PATH = 'model/';
 
 /** web/dist, checked to hold a built app. */
@@ -15,16 +15,16 @@ export function builtWebApp(dir = WEB_APP_DIR): string {
   return dir;
 }
 
-/** A model folder, checked to hold the files the page loads. */
-export function modelFolder(dir: string): string {
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new Error(`model folder not found: ${dir}`);
-  const missing = MODEL_FILES.filter((f) => !existsSync(join(dir, f)));
-  if (missing.length > 0) throw new Error(`${dir} is not a model folder: ${missing.join(' and ')} missing`);
-  return dir;
+/** The model to serve: the folder named, else the shipped model where the package has one; null for none. */
+export function siteModel(dir: string | undefined): { dir: string; files: string[] } | null {
+  const chosen = dir ?? (existsSync(join(DEFAULT_MODEL_DIR, MODEL_JSON)) ? DEFAULT_MODEL_DIR : null);
+  if (chosen === null) return null;
+  const { meta } = readModelFolder(chosen); // checks the folder, naming the file and the problem
+  return { dir: chosen, files: [MODEL_JSON, meta.weights] };
 }
 
 /** Writes the app, and the model's files under model/, into `out` (created if needed). Returns the files written. */
-export function exportSite(out: string, model: string | null, app = builtWebApp()): string[] {
+export function exportSite(out: string, model: { dir: string; files: string[] } | null, app = builtWebApp()): string[] {
   const written: string[] = [];
   const copyInto = (from: string, to: string, names: readonly string[]) => {
     mkdirSync(to, { recursive: true });
@@ -34,6 +34,6 @@ export function exportSite(out: string, model: string | null, app = builtWebApp(
     }
   };
   copyInto(app, out, readdirSync(app).filter((name) => statSync(join(app, name)).isFile()));
-  if (model) copyInto(model, join(out, MODEL_URL_PATH), MODEL_FILES);
+  if (model) copyInto(model.dir, join(out, MODEL_URL_PATH), model.files);
   return written;
 }

@@ -19,8 +19,10 @@ const CONTENT_TYPES: Record<string, string> = {
 };
 
 export interface StaticServerOptions {
-  /** URL prefix ("/", "/model/") → folder. The longest matching prefix wins. */
+  /** URL prefix ("/", "/app/") → folder. The longest matching prefix wins. */
   mounts: Record<string, string>;
+  /** URL path → one file, served before any mount ("/model/model.json" → its path). */
+  files?: Record<string, string>;
   host?: string;
   /** 0: an ephemeral port. */
   port?: number;
@@ -33,7 +35,7 @@ export interface StaticServer {
   close(): Promise<void>;
 }
 
-export async function startStaticServer({ mounts, host = '127.0.0.1', port = 0 }: StaticServerOptions): Promise<StaticServer> {
+export async function startStaticServer({ mounts, files = {}, host = '127.0.0.1', port = 0 }: StaticServerOptions): Promise<StaticServer> {
   const prefixes = Object.keys(mounts).sort((a, b) => b.length - a.length);
   const server = createServer((request, response) => {
     const fail = (status: number, message: string) => {
@@ -47,11 +49,14 @@ export async function startStaticServer({ mounts, host = '127.0.0.1', port = 0 }
     } catch {
       return fail(400, 'bad URL');
     }
-    const prefix = prefixes.find((p) => path.startsWith(p));
-    if (prefix === undefined) return fail(404, `not found: ${path}`);
-    const root = normalize(mounts[prefix]);
-    let file = normalize(join(root, path.slice(prefix.length)));
-    if (file !== root && !file.startsWith(root.endsWith(sep) ? root : root + sep)) return fail(403, 'outside the served folder');
+    let file = files[path];
+    if (file === undefined) {
+      const prefix = prefixes.find((p) => path.startsWith(p));
+      if (prefix === undefined) return fail(404, `not found: ${path}`);
+      const root = normalize(mounts[prefix]);
+      file = normalize(join(root, path.slice(prefix.length)));
+      if (file !== root && !file.startsWith(root.endsWith(sep) ? root : root + sep)) return fail(403, 'outside the served folder');
+    }
     let size: number;
     try {
       let stat = statSync(file);

@@ -203,6 +203,10 @@ describe('conv2d geometry and tiling', () => {
     expect(conv2dTiling(report(true), 'forward', g)).toMatchObject({ entry: 'gemm_padded', constants: { TM: 8, WINQ: 3, WG: 64, FLIP: 0 } });
     expect(conv2dTiling(report(true), 'backwardInput', g)).toMatchObject({ entry: 'gemm_padded', constants: { FLIP: 1 } });
     expect(conv2dTiling(report(false), 'backwardInput', g)).toMatchObject({ entry: 'gemm_workgroup', constants: { TRANSPOSED: 1 } });
+    // Subgroups narrower than the register kernels' 8 weight lanes (SwiftShader's 4): the workgroup kernel.
+    const swiftShader = { isSoftware: true, subgroupMinSize: 4 } as AdapterReport;
+    expect(conv2dTiling(swiftShader, 'forward', g).entry).toBe('gemm_workgroup');
+    expect(conv2dTiling(swiftShader, 'backwardInput', g).entry).toBe('gemm_workgroup');
     // Strided backward-input and windows wider than 32 columns need the unpadded register tiles.
     const strided = conv2dGeometry([2, 4, 11, 10], [6, 4, 3, 3], { ...SAME_3X3, strideH: 2, strideW: 2 });
     expect(conv2dTiling(report(true), 'backwardInput', strided)).toMatchObject({ entry: 'gemm_registers', constants: { TRANSPOSED: 1 } });

@@ -10,6 +10,7 @@ import { buildWeb } from '../../scripts/build-web.js';
 import { startStaticServer, type StaticServer } from '../../src/web/static-server.js';
 import type { adapterInfo, melSpectrogram } from '../../src/browser/ser-gpu.js';
 import type { audioClip } from '../../src/browser/audio-input.js';
+import type { modelInfo, predictEmotion } from '../../src/browser/emotion.js';
 import { scratchFolder } from '../audio/fixtures.js';
 
 /**
@@ -26,6 +27,8 @@ export interface AppPage {
     adapterInfo: typeof adapterInfo;
     melSpectrogram: typeof melSpectrogram;
     decodeAudio: typeof audioClip;
+    predictEmotion: typeof predictEmotion;
+    modelInfo: typeof modelInfo;
     live: { running: boolean; sampleRate: number; samples: number; analyses: number; frames: number; lastLatencyMs: number; maxDb: number; error: string | null };
   };
 }

@@ -31,7 +31,10 @@ describe('static server', () => {
     writeFileSync(join(folder, 'site', 'app.js'), 'export {};');
     writeFileSync(join(folder, 'model', 'model.json'), '{}');
     writeFileSync(join(folder, 'secret.txt'), 'secret');
-    server = await startStaticServer({ mounts: { '/': join(folder, 'site'), '/model/': join(folder, 'model') } });
+    server = await startStaticServer({
+      mounts: { '/': join(folder, 'site'), '/model/': join(folder, 'model') },
+      files: { '/one/file.json': join(folder, 'model', 'model.json') },
+    });
   });
   afterAll(async () => server?.close());
 
@@ -44,6 +47,8 @@ describe('static server', () => {
     expect(await get(server, '/app.js')).toMatchObject({ status: 200, type: 'text/javascript; charset=utf-8' });
     expect(await get(server, '/model/model.json')).toEqual({ status: 200, type: 'application/json', body: '{}' });
     expect(await get(server, '/model/model.json', 'HEAD')).toMatchObject({ status: 200, body: '' });
+    expect(await get(server, '/one/file.json')).toEqual({ status: 200, type: 'application/json', body: '{}' });
+    expect((await get(server, '/one/')).status).toBe(404);
   });
 
   it('refuses paths outside their mount, other methods and missing files', async () => {

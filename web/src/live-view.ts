@@ -1,13 +1,23 @@
-// The microphone → a live scrolling log-Mel spectrogram. An AudioWorklet (mic-worklet.ts) posts mono blocks;
-// every TICK_SECONDS of new audio, the last WINDOW_SECONDS go through the same GPU feature code as a dropped
-// file, and the frames covering the new audio are drawn at the right edge of the canvas.
+// The microphone → a live scrolling log-Mel spectrogram and emotion probabilities over time. An AudioWorklet
+// (mic-worklet.ts) posts mono blocks; every TICK_SECONDS of new audio, the last WINDOW_SECONDS go through the
+// same GPU feature code as a dropped file, and the frames covering the new audio are drawn at the right edge
+// of the canvas; every PREDICT_SECONDS, the model's window of the newest audio goes through the model.
+import { predictEmotion, type ModelInfo } from '../../src/browser/emotion.js';
 import { melSpectrogram } from '../../src/browser/ser-gpu.js';
+import type { EmotionPrediction } from '../../src/infer/classifier.js';
+import { drawProbabilityColumn } from './emotion-view.js';
 import { maxOf, spectrogramImage } from './spectrogram-canvas.js';
 
 const WINDOW_SECONDS = 1;
 const TICK_SECONDS = 0.128;
 /** Colours span this many dB below the loudest recent frame, as power_to_db's top_db does for a clip. */
 const RANGE_DB = 80;
+/** A prediction every half second, as `ser-gpu listen`'s default hop. */
+const PREDICT_SECONDS = 0.5;
+/** Below this RMS (about -50 dBFS) the window is silence: no emotion is claimed for it. */
+const SILENCE_RMS = 0.003;
+/** Canvas pixels per second: one spectrogram column (hop 256 at 16 kHz) per pixel, the strip in step with it. */
+const PIXELS_PER_SECOND = 16000 / 256;
 
 export interface LiveStats {
   running: boolean;
@@ -20,16 +30,23 @@ export interface LiveStats {
   lastLatencyMs: number;
   /** The loudest value (dB) drawn so far. */
   maxDb: number;
+  /** Model predictions made, how many of those windows were silence, and the latest emotion (null: silence). */
+  predictions: number;
+  silent: number;
+  emotion: string | null;
+  probabilities: Record<string, number> | null;
   error: string | null;
 }
 
 export class LiveView {
-  readonly stats: LiveStats = { running: false, sampleRate: 0, samples: 0, analyses: 0, frames: 0, lastLatencyMs: 0, maxDb: -Infinity, error: null };
+  readonly stats: LiveStats = { running: false, sampleRate: 0, samples: 0, analyses: 0, frames: 0, lastLatencyMs: 0, maxDb: -Infinity, predictions: 0, silent: 0, emotion: null, probabilities: null, error: null };
   private ring = new Float32Array(0);
   private sinceAnalysis = 0;
   /** Frames owed to the canvas, fractional: capture and feature rates need not divide. */
   private owedFrames = 0;
   private busy = false;
+  private predicting = false;
+  private sincePrediction = 0;
   private vmax = -Infinity;
   private context: AudioContext | null = null;
   private stream: MediaStream | null = null;
@@ -37,6 +54,8 @@ export class LiveView {
   constructor(
     private readonly canvas: HTMLCanvasElement,
     private readonly status: HTMLElement,
+    /** The emotion strip and line, when a model is served. */
+    private readonly emotions: { model: ModelInfo; strip: HTMLCanvasElement; line: HTMLElement } | null,
   ) {}
 
   async start(): Promise<void> {
@@ -48,7 +67,8 @@ export class LiveView {
     this.context.createMediaStreamSource(this.stream).connect(tap);
     tap.connect(this.context.destination); // pulls the graph; the tap writes no output, so this is silent
     await this.context.resume();
-    this.ring = new Float32Array(Math.round(WINDOW_SECONDS * this.context.sampleRate));
+    const seconds = Math.max(WINDOW_SECONDS, this.emotions?.model.windowSeconds ?? 0);
+    this.ring = new Float32Array(Math.round(seconds * this.context.sampleRate));
     Object.assign(this.stats, { running: true, sampleRate: this.context.sampleRate, error: null });
     this.status.textContent = `listening at ${this.context.sampleRate} Hz`;
   }
@@ -68,7 +88,41 @@ export class LiveView {
     this.ring.set(block, keep);
     this.stats.samples += block.length;
     this.sinceAnalysis += block.length;
+    this.sincePrediction += block.length;
     if (!this.busy && this.sinceAnalysis >= TICK_SECONDS * this.stats.sampleRate) void this.analyse();
+    if (this.emotions && !this.predicting && this.sincePrediction >= PREDICT_SECONDS * this.stats.sampleRate) void this.predict(this.emotions);
+  }
+
+  /** The newest `seconds` of audio (less while the capture is younger). */
+  private newest(seconds: number): Float32Array {
+    const wanted = Math.min(this.stats.samples, this.ring.length, Math.round(seconds * this.stats.sampleRate));
+    return this.ring.slice(this.ring.length - wanted);
+  }
+
+  private async predict({ model, strip, line }: NonNullable<LiveView['emotions']>): Promise<void> {
+    this.predicting = true;
+    const elapsed = this.sincePrediction / this.stats.sampleRate;
+    this.sincePrediction = 0;
+    const samples = this.newest(model.windowSeconds);
+    try {
+      let rms = 0;
+      for (const s of samples) rms += s * s;
+      rms = Math.sqrt(rms / samples.length);
+      const prediction: EmotionPrediction | null = rms < SILENCE_RMS ? null : await predictEmotion({ samples, sampleRate: this.stats.sampleRate });
+      this.stats.predictions++;
+      if (!prediction) this.stats.silent++;
+      this.stats.emotion = prediction?.emotion ?? null;
+      this.stats.probabilities = prediction?.probabilities ?? null;
+      drawProbabilityColumn(strip, model.labels, prediction, Math.max(1, Math.round(elapsed * PIXELS_PER_SECOND)));
+      line.textContent = prediction
+        ? `${prediction.emotion} ${(100 * prediction.probabilities[prediction.emotion]).toFixed(0)}% (the last ${(samples.length / this.stats.sampleRate).toFixed(1)} s)`
+        : 'silence: no emotion';
+    } catch (error) {
+      this.stats.error = (error as Error).message;
+      this.status.textContent = this.stats.error;
+    } finally {
+      this.predicting = false;
+    }
   }
 
   private async analyse(): Promise<void> {
@@ -76,10 +130,9 @@ export class LiveView {
     const rate = this.stats.sampleRate;
     const fresh = this.sinceAnalysis;
     this.sinceAnalysis = 0;
-    const filled = Math.min(this.stats.samples, this.ring.length);
     const started = performance.now();
     try {
-      const mel = await melSpectrogram({ samples: this.ring.slice(this.ring.length - filled), sampleRate: rate });
+      const mel = await melSpectrogram({ samples: this.newest(WINDOW_SECONDS), sampleRate: rate });
       this.stats.lastLatencyMs = performance.now() - started;
       this.stats.analyses++;
       this.draw(mel.values, mel.bands, mel.frames, (fresh * mel.config.sampleRate) / rate / mel.config.hop, Math.ceil(mel.config.nFft / 2 / mel.config.hop));

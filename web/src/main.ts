@@ -1,22 +1,34 @@
-// The web app: finds a WebGPU adapter, exposes the library as window.serGpu, and runs the drop and
-// microphone views; without WebGPU it says so and does nothing else.
+// The web app: finds a WebGPU adapter and the served model, exposes the library as window.serGpu, and runs
+// the drop and microphone views; without WebGPU it says so and does nothing else.
 import { audioClip } from '../../src/browser/audio-input.js';
+import { modelInfo, predictEmotion, type ModelInfo } from '../../src/browser/emotion.js';
 import { adapterInfo, melSpectrogram } from '../../src/browser/ser-gpu.js';
 import { adapterName } from '../../src/gpu/device.js';
 import { setUpDropView } from './drop-view.js';
+import { legend } from './emotion-view.js';
 import { LiveView } from './live-view.js';
 
 const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
-const live = new LiveView(byId<HTMLCanvasElement>('live-canvas'), byId('live-status'));
-
-const serGpu = { adapterInfo, melSpectrogram, decodeAudio: audioClip, live: live.stats };
+const serGpu = { adapterInfo, melSpectrogram, predictEmotion, modelInfo, decodeAudio: audioClip, live: null as LiveView['stats'] | null };
 declare global {
   interface Window {
     serGpu: typeof serGpu;
   }
 }
 window.serGpu = serGpu;
+
+/** The served model (model/ beside the page), or null with the reason shown. */
+async function findModel(): Promise<ModelInfo | null> {
+  try {
+    const model = await modelInfo();
+    byId('model').textContent = `Model: ${model.labels.length} emotions (${model.labels.join(', ')}), ${model.windowSeconds.toFixed(2)} s windows`;
+    return model;
+  } catch (error) {
+    byId('model').textContent = `No emotion model: ${(error as Error).message}. Spectrograms only.`;
+    return null;
+  }
+}
 
 async function main(): Promise<void> {
   try {
@@ -29,8 +41,16 @@ async function main(): Promise<void> {
     document.body.dataset.state = 'no-webgpu';
     return;
   }
+  const model = await findModel();
   byId('app').hidden = false;
-  setUpDropView(byId('drop-zone'), byId<HTMLInputElement>('file-input'), byId('results'));
+  setUpDropView(byId('drop-zone'), byId<HTMLInputElement>('file-input'), byId('results'), model !== null);
+  if (model) {
+    byId('live-emotions').hidden = false;
+    byId('live-legend').append(legend(model.labels));
+  }
+  const emotions = model && { model, strip: byId<HTMLCanvasElement>('live-strip'), line: byId('live-emotion') };
+  const live = new LiveView(byId<HTMLCanvasElement>('live-canvas'), byId('live-status'), emotions);
+  serGpu.live = live.stats;
   const button = byId<HTMLButtonElement>('mic-button');
   button.addEventListener('click', async () => {
     button.disabled = true;
@@ -45,8 +65,10 @@ async function main(): Promise<void> {
       button.disabled = false;
     }
   });
+  document.body.dataset.model = model ? 'yes' : 'no';
   document.body.dataset.state = 'ready';
-  // The first analysis compiles the feature pipelines (seconds on a software adapter): do it before anyone waits.
+  // The first analysis compiles the feature pipelines (seconds on a software adapter): do it before anyone
+  // waits. A failure here shows again, with its message, where the user asks for an analysis.
   void melSpectrogram({ samples: new Float32Array(4800), sampleRate: 48000 }).catch(() => undefined);
 }
 

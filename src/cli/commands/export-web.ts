@@ -12,10 +12,10 @@ export const exportWebCommand: CommandModule<object, ExportWebArgs> = {
   builder: (yargs) =>
     yargs
       .option('out', { type: 'string', demandOption: true, describe: 'folder to write the site into' })
-      .option('model', { type: 'string', describe: 'model folder (model.json, model.safetensors) to include' }),
+      .option('model', { type: 'string', describe: 'model folder to include (default: the shipped model)' }),
   handler: async (args) => {
-    const { exportSite, modelFolder } = await import('../../web/site.js');
-    const written = exportSite(args.out, args.model ? modelFolder(args.model) : null);
+    const { exportSite, siteModel } = await import('../../web/site.js');
+    const written = exportSite(args.out, siteModel(args.model));
     process.stdout.write(`wrote ${written.length} files to ${args.out}; serve it over https or from localhost (browsers give WebGPU to secure pages only)\n`);
   },
 };
