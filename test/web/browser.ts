@@ -11,6 +11,7 @@ import { startStaticServer, type StaticServer } from '../../src/web/static-serve
 import type { adapterInfo, melSpectrogram } from '../../src/browser/ser-gpu.js';
 import type { audioClip } from '../../src/browser/audio-input.js';
 import type { modelInfo, predictEmotion } from '../../src/browser/emotion.js';
+import type { LiveStats } from '../../web/src/live-stats.js';
 import { scratchFolder } from '../audio/fixtures.js';
 
 /**
@@ -29,7 +30,8 @@ export interface AppPage {
     decodeAudio: typeof audioClip;
     predictEmotion: typeof predictEmotion;
     modelInfo: typeof modelInfo;
-    live: { running: boolean; sampleRate: number; samples: number; analyses: number; frames: number; lastLatencyMs: number; maxDb: number; error: string | null };
+    /** Null until the page has found its adapter. */
+    live: LiveStats | null;
   };
 }
 

@@ -1,16 +1,20 @@
 // `ser-gpu serve` and `ser-gpu export-web` as a user runs them: the served and the exported site load in
-// headless Chromium and find an adapter; the model folder's files are served byte for byte under /model/.
+// headless Chromium, find an adapter and the model; the model folder's own files are served byte for byte
+// under /model/, and nothing else of that folder.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'puppeteer-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildWeb } from '../../scripts/build-web.js';
+import { MODEL_JSON } from '../../src/app/model-folder.js';
+import { createBackend } from '../../src/backend/create.js';
 import { PACKAGE_ROOT } from '../../src/gpu/shaders.js';
 import { startStaticServer } from '../../src/web/static-server.js';
 import { scratchFolder } from '../audio/fixtures.js';
 import { serGpu } from '../helpers/cli.js';
-import { describeBrowser, launchChromium, openApp } from './browser.js';
+import { describeBrowser, launchChromium, openApp, type AppPage } from './browser.js';
+import { writeSeededModel } from './model-fixture.js';
 
 describeBrowser('ser-gpu serve and export-web', () => {
   const folder = scratchFolder();
@@ -19,10 +23,13 @@ describeBrowser('ser-gpu serve and export-web', () => {
 
   beforeAll(async () => {
     await buildWeb(); // web/dist, which the commands serve
-    // The files of a model folder, as the commands see them: they serve and copy bytes, whatever the model.
-    mkdirSync(model);
-    writeFileSync(join(model, 'model.json'), JSON.stringify({ format: 'test' }));
-    writeFileSync(join(model, 'model.safetensors'), new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8]));
+    const backend = await createBackend('auto', { notice: () => undefined });
+    try {
+      await writeSeededModel(backend, model);
+    } finally {
+      await backend.destroy();
+    }
+    writeFileSync(join(model, 'notes.txt'), 'not part of the model');
     browser = await launchChromium();
   });
   afterAll(async () => browser?.close());
@@ -37,8 +44,12 @@ describeBrowser('ser-gpu serve and export-web', () => {
       expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
       const page = await browser.newPage();
       expect(await openApp(page, url)).toBe('ready');
-      const served = new Uint8Array(await (await fetch(`${url}model/model.safetensors`)).arrayBuffer());
-      expect([...served]).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+      expect(await page.evaluate(() => (globalThis as unknown as AppPage).document.body.dataset.model)).toBe('yes');
+      const weights = (JSON.parse(readFileSync(join(model, MODEL_JSON), 'utf8')) as { weights: string }).weights;
+      const served = new Uint8Array(await (await fetch(`${url}model/${weights}`)).arrayBuffer());
+      expect(Buffer.from(served).equals(readFileSync(join(model, weights)))).toBe(true);
+      // Only the model's files: nothing else in its folder.
+      expect((await fetch(`${url}model/notes.txt`)).status).toBe(404);
       await page.close();
     } finally {
       child.kill('SIGTERM');
@@ -46,24 +57,27 @@ describeBrowser('ser-gpu serve and export-web', () => {
     expect(await new Promise((resolve) => child.once('exit', (code) => resolve(code)))).toBe(0);
   });
 
-  it('serve: a folder without model files is refused, naming them', () => {
+  it('serve: a folder that is not a model folder is refused, naming it', () => {
     const result = serGpu('serve', '--port', '0', '--model', folder);
     expect(result.status).toBe(1);
-    expect(result.stderr).toContain(`${folder} is not a model folder: model.json and model.safetensors missing`);
+    expect(result.stderr).toContain(`${folder}: not a model folder (no model.json)`);
   });
 
   it('export-web: writes a site that loads from any static server', async () => {
     const site = join(folder, 'site');
     const result = serGpu('export-web', '--out', site, '--model', model);
     expect(result.status, result.stderr).toBe(0);
-    for (const file of ['index.html', 'app.js', 'mic-worklet.js', 'style.css', 'model/model.json', 'model/model.safetensors']) {
+    const weights = (JSON.parse(readFileSync(join(model, MODEL_JSON), 'utf8')) as { weights: string }).weights;
+    for (const file of ['index.html', 'app.js', 'mic-worklet.js', 'style.css', `model/${MODEL_JSON}`, `model/${weights}`]) {
       expect(existsSync(join(site, file)), file).toBe(true);
     }
-    expect(readFileSync(join(site, 'model/model.json'), 'utf8')).toBe(JSON.stringify({ format: 'test' }));
+    expect(existsSync(join(site, 'model', 'notes.txt'))).toBe(false);
     const server = await startStaticServer({ mounts: { '/': site } });
     try {
       const page = await browser.newPage();
       expect(await openApp(page, server.url)).toBe('ready');
+      const model = await page.evaluate(() => (globalThis as unknown as AppPage).serGpu.modelInfo());
+      expect(model.labels).toHaveLength(8);
       await page.close();
     } finally {
       await server.close();

@@ -6,40 +6,24 @@ import { predictEmotion, type ModelInfo } from '../../src/browser/emotion.js';
 import { melSpectrogram } from '../../src/browser/ser-gpu.js';
 import type { EmotionPrediction } from '../../src/infer/classifier.js';
 import { drawProbabilityColumn } from './emotion-view.js';
+import type { LiveStats } from './live-stats.js';
 import { maxOf, spectrogramImage } from './spectrogram-canvas.js';
 
 const WINDOW_SECONDS = 1;
 const TICK_SECONDS = 0.128;
 /** Colours span this many dB below the loudest recent frame, as power_to_db's top_db does for a clip. */
 const RANGE_DB = 80;
-/** A prediction every half second, as `ser-gpu listen`'s default hop. */
+/** A prediction every half second, as `ser-gpu listen`'s default hop, or less often where the GPU is slow. */
 const PREDICT_SECONDS = 0.5;
+/** Predictions take at most this share of the time, so the spectrogram keeps its GPU time on slow adapters. */
+const PREDICT_SHARE = 0.5;
 /** Below this RMS (about -50 dBFS) the window is silence: no emotion is claimed for it. */
 const SILENCE_RMS = 0.003;
 /** Canvas pixels per second: one spectrogram column (hop 256 at 16 kHz) per pixel, the strip in step with it. */
 const PIXELS_PER_SECOND = 16000 / 256;
 
-export interface LiveStats {
-  running: boolean;
-  /** The capture rate (the AudioContext's). */
-  sampleRate: number;
-  samples: number;
-  /** GPU analyses finished, spectrogram columns drawn, and the last analysis's wall time. */
-  analyses: number;
-  frames: number;
-  lastLatencyMs: number;
-  /** The loudest value (dB) drawn so far. */
-  maxDb: number;
-  /** Model predictions made, how many of those windows were silence, and the latest emotion (null: silence). */
-  predictions: number;
-  silent: number;
-  emotion: string | null;
-  probabilities: Record<string, number> | null;
-  error: string | null;
-}
-
 export class LiveView {
-  readonly stats: LiveStats = { running: false, sampleRate: 0, samples: 0, analyses: 0, frames: 0, lastLatencyMs: 0, maxDb: -Infinity, predictions: 0, silent: 0, emotion: null, probabilities: null, error: null };
+  readonly stats: LiveStats = { running: false, sampleRate: 0, samples: 0, analyses: 0, frames: 0, lastLatencyMs: 0, dropped: 0, maxDb: -Infinity, predictions: 0, silent: 0, lastPredictionMs: 0, emotion: null, probabilities: null, error: null };
   private ring = new Float32Array(0);
   private sinceAnalysis = 0;
   /** Frames owed to the canvas, fractional: capture and feature rates need not divide. */
@@ -90,7 +74,8 @@ export class LiveView {
     this.sinceAnalysis += block.length;
     this.sincePrediction += block.length;
     if (!this.busy && this.sinceAnalysis >= TICK_SECONDS * this.stats.sampleRate) void this.analyse();
-    if (this.emotions && !this.predicting && this.sincePrediction >= PREDICT_SECONDS * this.stats.sampleRate) void this.predict(this.emotions);
+    const predictEvery = Math.max(PREDICT_SECONDS, this.stats.lastPredictionMs / 1000 / PREDICT_SHARE);
+    if (this.emotions && !this.predicting && this.sincePrediction >= predictEvery * this.stats.sampleRate) void this.predict(this.emotions);
   }
 
   /** The newest `seconds` of audio (less while the capture is younger). */
@@ -108,7 +93,9 @@ export class LiveView {
       let rms = 0;
       for (const s of samples) rms += s * s;
       rms = Math.sqrt(rms / samples.length);
+      const started = performance.now();
       const prediction: EmotionPrediction | null = rms < SILENCE_RMS ? null : await predictEmotion({ samples, sampleRate: this.stats.sampleRate });
+      if (prediction) this.stats.lastPredictionMs = performance.now() - started;
       this.stats.predictions++;
       if (!prediction) this.stats.silent++;
       this.stats.emotion = prediction?.emotion ?? null;
@@ -132,10 +119,12 @@ export class LiveView {
     this.sinceAnalysis = 0;
     const started = performance.now();
     try {
-      const mel = await melSpectrogram({ samples: this.newest(WINDOW_SECONDS), sampleRate: rate });
+      const samples = this.newest(WINDOW_SECONDS);
+      const full = samples.length >= Math.round(WINDOW_SECONDS * rate);
+      const mel = await melSpectrogram({ samples, sampleRate: rate });
       this.stats.lastLatencyMs = performance.now() - started;
       this.stats.analyses++;
-      this.draw(mel.values, mel.bands, mel.frames, (fresh * mel.config.sampleRate) / rate / mel.config.hop, Math.ceil(mel.config.nFft / 2 / mel.config.hop));
+      this.draw(mel.values, mel.bands, mel.frames, (fresh * mel.config.sampleRate) / rate / mel.config.hop, Math.ceil(mel.config.nFft / 2 / mel.config.hop), full);
       this.status.textContent = `listening at ${rate} Hz · ${this.stats.lastLatencyMs.toFixed(0)} ms per analysis of ${WINDOW_SECONDS} s`;
     } catch (error) {
       this.stats.error = (error as Error).message;
@@ -145,10 +134,17 @@ export class LiveView {
     }
   }
 
-  /** Scrolls the canvas left and draws the newest frames, leaving out the last `guard` (the STFT's zero-padded edge). */
-  private draw(values: Float32Array, bands: number, frames: number, newFrames: number, guard: number): void {
+  /**
+   * Scrolls the canvas left and draws the frames not drawn yet, leaving out the last `guard` (the STFT's
+   * zero-padded edge). Once the window is `full`, frames owed beyond it have left it: counted as dropped, the
+   * canvas scrolls on; before, they are still to come out of the guard.
+   */
+  private draw(values: Float32Array, bands: number, frames: number, newFrames: number, guard: number, full: boolean): void {
     this.owedFrames += newFrames;
     const end = frames - guard;
+    const lost = full ? Math.max(0, Math.floor(this.owedFrames) - end) : 0;
+    this.owedFrames -= lost;
+    this.stats.dropped += lost;
     const count = Math.min(Math.floor(this.owedFrames), end);
     if (count <= 0) return;
     this.owedFrames -= count;
@@ -157,7 +153,8 @@ export class LiveView {
     // The colour scale follows the loudest recent audio, falling back slowly after a loud moment.
     this.vmax = Math.max(loudest, this.vmax - 0.5);
     const g = this.canvas.getContext('2d')!;
-    g.drawImage(this.canvas, -count, 0);
+    g.drawImage(this.canvas, -(count + lost), 0);
+    if (lost > 0) g.clearRect(this.canvas.width - count - lost, 0, lost, this.canvas.height);
     g.putImageData(spectrogramImage(values, bands, frames, this.vmax - RANGE_DB, this.vmax, end - count, end), this.canvas.width - count, 0);
     this.stats.frames += count;
     this.stats.maxDb = Math.max(this.stats.maxDb, loudest);

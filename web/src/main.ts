@@ -67,9 +67,12 @@ async function main(): Promise<void> {
   });
   document.body.dataset.model = model ? 'yes' : 'no';
   document.body.dataset.state = 'ready';
-  // The first analysis compiles the feature pipelines (seconds on a software adapter): do it before anyone
-  // waits. A failure here shows again, with its message, where the user asks for an analysis.
-  void melSpectrogram({ samples: new Float32Array(4800), sampleRate: 48000 }).catch(() => undefined);
+  // The first analysis compiles the pipelines (seconds on a software adapter): do it before anyone waits. A
+  // failure here shows again, with its message, where the user asks for an analysis.
+  const quiet = { samples: new Float32Array(48000 * Math.max(1, model?.windowSeconds ?? 0)), sampleRate: 48000 };
+  void (model ? predictEmotion(quiet) : melSpectrogram(quiet))
+    .catch(() => undefined)
+    .finally(() => (document.body.dataset.warm = 'yes'));
 }
 
 void main();
