@@ -18,8 +18,8 @@ export interface MelSpectrogram {
 }
 
 export class NoWebGpuError extends Error {
-  constructor(why: string) {
-    super(`ser-gpu: ${why}. This page computes everything with WebGPU compute shaders: use a browser with WebGPU enabled (Chrome/Edge 113+, or Firefox/Safari with WebGPU turned on), over https or localhost.`);
+  constructor(readonly reason: string) {
+    super(`ser-gpu: ${reason}. It computes everything with WebGPU compute shaders: use a browser with WebGPU enabled (Chrome/Edge 113+, or Firefox/Safari with WebGPU turned on), over https or localhost.`);
   }
 }
 

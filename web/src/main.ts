@@ -2,7 +2,7 @@
 // the drop and microphone views; without WebGPU it says so and does nothing else.
 import { audioClip } from '../../src/browser/audio-input.js';
 import { modelInfo, predictEmotion, type ModelInfo } from '../../src/browser/emotion.js';
-import { adapterInfo, melSpectrogram } from '../../src/browser/ser-gpu.js';
+import { NoWebGpuError, adapterInfo, melSpectrogram } from '../../src/browser/ser-gpu.js';
 import { adapterName } from '../../src/gpu/device.js';
 import { setUpDropView } from './drop-view.js';
 import { legend } from './emotion-view.js';
@@ -36,7 +36,9 @@ async function main(): Promise<void> {
     byId('adapter').textContent = `WebGPU adapter: ${adapterName(info)}${info.isSoftware ? ' (a software renderer)' : ''}`;
   } catch (error) {
     byId('adapter').textContent = 'No WebGPU adapter';
-    byId('no-webgpu-reason').textContent = (error as Error).message;
+    byId('adapter').classList.add('missing');
+    const reason = error instanceof NoWebGpuError ? error.reason : (error as Error).message;
+    byId('no-webgpu-reason').textContent = `The page found no way to compute: ${reason}.`;
     byId('no-webgpu').hidden = false;
     document.body.dataset.state = 'no-webgpu';
     return;
