@@ -9,7 +9,7 @@ export type TrainEvent =
   | { type: 'step'; fold: number; epoch: number; epochs: number; step: number; steps: number; loss: number | null; clipsPerSecond: number }
   /** `records`: every epoch of this fold so far (a resumed fold's earlier ones included). */
   | { type: 'epoch'; record: EpochRecord; records: EpochRecord[]; improved: boolean; stopping: boolean }
-  | { type: 'fold-end'; fold: number; evaluation: EvaluationRecord; bestEpoch: number };
+  | { type: 'fold-end'; fold: number; folds: number; evaluation: EvaluationRecord; bestEpoch: number };
 
 /** Thrown when a run was interrupted (Ctrl-C): its state was saved and `--resume dir` continues it. */
 export class Interrupted extends Error {

@@ -149,7 +149,7 @@ export async function trainFold(ctx: FoldContext): Promise<FoldResult> {
     const { probabilities: _probabilities, ...evaluation } = await scoreClips(classifier, evalIdx.map((i) => set.clips[i]), evalIdx.map((i) => set.labels[i]), name);
     const result: FoldResult = { evaluation, bestEpoch: state.best?.epoch ?? state.epoch, records: state.records };
     writeFileAtomic(resultPath, `${JSON.stringify(result, null, 1)}\n`);
-    ctx.onEvent?.({ type: 'fold-end', fold, evaluation, bestEpoch: result.bestEpoch });
+    ctx.onEvent?.({ type: 'fold-end', fold, folds: ctx.folds, evaluation, bestEpoch: result.bestEpoch });
     return result;
   } finally {
     classifier.dispose();
