@@ -1,0 +1,71 @@
+// The confusion matrix twice, side by side: counts, and each row divided by its true-class total (the
+// diagonal is then each class's recall). Values are written in the cells.
+import type { TopLevelSpec } from 'vega-lite';
+import type { ClassificationMetrics } from '../../eval/metrics.js';
+
+interface Cell {
+  truth: string;
+  predicted: string;
+  count: number;
+  /** count / support of the row; null for a class with no clips. */
+  rate: number | null;
+  rateText: string;
+}
+
+function cells({ labels, confusion }: ClassificationMetrics): Cell[] {
+  return labels.flatMap((truth, t) => {
+    const support = confusion[t].reduce((a, b) => a + b, 0);
+    return labels.map((predicted, p) => {
+      const count = confusion[t][p];
+      const rate = support > 0 ? count / support : null;
+      return { truth, predicted, count, rate, rateText: rate === null ? '–' : `${Math.round(rate * 100)}%` };
+    });
+  });
+}
+
+const CELL = 46;
+
+export function confusionSpec(metrics: ClassificationMetrics, name: string): TopLevelSpec {
+  const { labels } = metrics;
+  const values = cells(metrics);
+  const maxCount = Math.max(1, ...values.map((c) => c.count));
+  const axes = {
+    x: { field: 'predicted', type: 'ordinal', sort: labels, title: 'predicted', axis: { labelAngle: -40, labelLimit: 110 } },
+    y: { field: 'truth', type: 'ordinal', sort: labels, title: 'true', axis: { labelLimit: 110 } },
+  } as const;
+  const size = { width: CELL * labels.length, height: CELL * labels.length };
+  const panel = (title: string, colorField: 'count' | 'rate', domainMax: number, textField: 'count' | 'rateText', legendFormat: string) => ({
+    ...size,
+    title,
+    encoding: axes,
+    layer: [
+      {
+        mark: { type: 'rect', stroke: 'white', strokeWidth: 1 },
+        encoding: {
+          color: {
+            field: colorField,
+            type: 'quantitative',
+            title: null,
+            scale: { scheme: 'blues', domain: [0, domainMax] },
+            legend: { format: legendFormat, gradientLength: size.height - 20 },
+          },
+        },
+      },
+      {
+        mark: { type: 'text', fontSize: labels.length > 10 ? 10 : 12 },
+        encoding: {
+          text: { field: textField, type: textField === 'count' ? 'quantitative' : 'nominal' },
+          // Dark text on light cells, white on dark ones.
+          color: { condition: { test: `datum.${colorField} > ${domainMax * 0.55}`, value: 'white' }, value: '#222' },
+        },
+      },
+    ],
+  });
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: { text: 'Confusion matrix', subtitle: `${name} · ${metrics.total} clips` },
+    data: { values },
+    hconcat: [panel('counts', 'count', maxCount, 'count', 'd'), panel('row-normalised (recall per true class)', 'rate', 1, 'rateText', '.0%')],
+    resolve: { scale: { color: 'independent' } },
+  } as TopLevelSpec;
+}
