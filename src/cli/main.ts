@@ -6,6 +6,7 @@ import { demoCommand } from './commands/demo.js';
 import { extractCommand } from './commands/extract.js';
 import { infoCommand } from './commands/info.js';
 import { plotCommand } from './commands/plot.js';
+import { reportCommand } from './commands/report.js';
 
 const cli = yargs(hideBin(process.argv))
   .scriptName('ser-gpu')
@@ -13,6 +14,7 @@ const cli = yargs(hideBin(process.argv))
   .command(demoCommand)
   .command(extractCommand)
   .command(plotCommand)
+  .command(reportCommand)
   .demandCommand(1, 'name a command; see --help')
   .strict()
   .fail((message, error, y) => {

@@ -59,14 +59,13 @@ export function examplePlots(examples: readonly ExampleSpectrogram[]): Plot[] {
   }));
 }
 
-/** Writes `<name>.svg` and `<name>.png` of each plot into `folder`; returns the paths written. */
+/** Writes `<name>.svg` and `<name>.png` of each plot into `folder` (all drawn first); returns the paths. */
 export function writePlots(folder: string, plots: readonly Plot[]): string[] {
+  const files = plots.flatMap(({ name, svg }): [string, string | Uint8Array][] => [
+    [join(folder, `${name}.png`), renderPng(svg)],
+    [join(folder, `${name}.svg`), svg],
+  ]);
   mkdirSync(folder, { recursive: true });
-  return plots.flatMap(({ name, svg }) => {
-    const svgPath = join(folder, `${name}.svg`);
-    const pngPath = join(folder, `${name}.png`);
-    writeFileAtomic(svgPath, svg);
-    writeFileAtomic(pngPath, renderPng(svg));
-    return [pngPath, svgPath];
-  });
+  for (const [path, data] of files) writeFileAtomic(path, data);
+  return files.map(([path]) => path);
 }

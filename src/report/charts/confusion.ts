@@ -30,9 +30,9 @@ export function confusionSpec(metrics: ClassificationMetrics, name: string): Top
   const values = cells(metrics);
   const maxCount = Math.max(1, ...values.map((c) => c.count));
   const axes = {
-    x: { field: 'predicted', type: 'ordinal', sort: labels, title: 'predicted', axis: { labelAngle: -40, labelLimit: 110 } },
-    y: { field: 'truth', type: 'ordinal', sort: labels, title: 'true', axis: { labelLimit: 110 } },
-  } as const;
+    x: { field: 'predicted', type: 'ordinal' as const, sort: labels, title: 'predicted', axis: { labelAngle: -40, labelLimit: 110 } },
+    y: { field: 'truth', type: 'ordinal' as const, sort: labels, title: 'true', axis: { labelLimit: 110 } },
+  };
   const size = { width: CELL * labels.length, height: CELL * labels.length };
   const panel = (title: string, colorField: 'count' | 'rate', domainMax: number, textField: 'count' | 'rateText', legendFormat: string) => ({
     ...size,
@@ -44,7 +44,7 @@ export function confusionSpec(metrics: ClassificationMetrics, name: string): Top
         encoding: {
           color: {
             field: colorField,
-            type: 'quantitative',
+            type: 'quantitative' as const,
             title: null,
             scale: { scheme: 'blues', domain: [0, domainMax] },
             legend: { format: legendFormat, gradientLength: size.height - 20 },

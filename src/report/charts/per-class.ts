@@ -17,7 +17,7 @@ export function perClassSpec(metrics: ClassificationMetrics, name: string): TopL
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: { text: 'Per-class precision, recall and F1', subtitle: `${name}${missing}` },
     data: { values },
-    width: Math.max(360, 78 * metrics.labels.length),
+    width: Math.max(320, 62 * metrics.labels.length),
     height: 240,
     layer: [
       {

@@ -46,20 +46,21 @@ export function trainingCurvesSpec(epochs: readonly EpochRecord[]): TopLevelSpec
   // A round top (a tick there) keeps the panel titles of a row level with the accuracy panel's 100%.
   const lossTop = Math.ceil(maxLoss * 2) / 2;
   const parts = [...new Set(points.map((p) => p.part))];
+  const accuracyMeasures = (['WA', 'UA'] as const).filter((m) => points.some((p) => p.measure === m));
   const color = {
     field: 'part',
-    type: 'nominal',
+    type: 'nominal' as const,
     title: null,
     scale: { domain: parts, range: parts.map((p) => PART_COLORS[p]) },
     legend: { orient: 'top', direction: 'horizontal', symbolType: 'stroke', symbolSize: 500 },
-  } as const;
+  };
   const x = {
     field: 'epoch',
-    type: 'quantitative',
+    type: 'quantitative' as const,
     title: 'epoch',
     scale: { domain: [firstEpoch, lastEpoch], nice: false },
     axis: { tickMinStep: 1, format: 'd' },
-  } as const;
+  };
   const foldTitle = (fold: number) => (folds.length > 1 ? `fold ${fold + 1}: ` : '');
   const row = (fold: number) => ({
     hconcat: [
@@ -70,7 +71,7 @@ export function trainingCurvesSpec(epochs: readonly EpochRecord[]): TopLevelSpec
         mark: { type: 'line', point: { size: 18 }, strokeWidth: 2 },
         encoding: {
           x,
-          y: { field: 'value', type: 'quantitative', title: 'cross-entropy', scale: { domain: [0, lossTop], nice: false } },
+          y: { field: 'value', type: 'quantitative' as const, title: 'cross-entropy', scale: { domain: [0, lossTop], nice: false } },
           color,
         },
       },
@@ -81,18 +82,18 @@ export function trainingCurvesSpec(epochs: readonly EpochRecord[]): TopLevelSpec
         mark: { type: 'line', point: { size: 18 }, strokeWidth: 2 },
         encoding: {
           x,
-          y: { field: 'value', type: 'quantitative', title: null, scale: { domain: [0, 1] }, axis: { format: '.0%' } },
+          y: { field: 'value', type: 'quantitative' as const, title: null, scale: { domain: [0, 1] }, axis: { format: '.0%' } },
           color,
           strokeDash: {
             field: 'measure',
-            type: 'nominal',
+            type: 'nominal' as const,
             title: null,
-            scale: { domain: ['WA', 'UA'], range: [[1, 0], [6, 4]] },
+            scale: { domain: accuracyMeasures, range: accuracyMeasures.map((m) => (m === 'WA' ? [1, 0] : [6, 4])) },
             legend: { orient: 'top', direction: 'horizontal', labelExpr: "datum.label === 'WA' ? 'WA (accuracy)' : 'UA (mean recall)'", symbolType: 'stroke', symbolSize: 500,
               encode: { symbols: { update: { stroke: { value: '#444' } } } } },
           },
           // One line per part and measure, not one per colour.
-          detail: { field: 'measure', type: 'nominal' },
+          detail: { field: 'measure', type: 'nominal' as const },
         },
       },
     ],
