@@ -8,20 +8,26 @@ interface ReportArgs {
   dir: string;
 }
 
-/** A usage error (exit 2) unless `dir` is a run directory; a malformed file in it is a run-time error. */
-function checkRunDirectory({ dir }: ReportArgs): true {
-  if (!existsSync(dir)) throw new Error(`${dir}: no such directory`);
-  if (!statSync(dir).isDirectory()) throw new Error(`${dir}: not a directory`);
-  if (!existsSync(join(dir, RUN_FILES.info))) throw new Error(`${dir}: not a run directory (no run.json); give the --out folder of ser-gpu train`);
-  return true;
+/** What is wrong with `dir` as a run directory, or null. A malformed file inside it is a run-time error. */
+function runDirectoryProblem(dir: string): string | null {
+  if (!existsSync(dir)) return `${dir}: no such directory`;
+  if (!statSync(dir).isDirectory()) return `${dir}: not a directory`;
+  if (!existsSync(join(dir, RUN_FILES.info))) return `${dir}: not a run directory (no ${RUN_FILES.info}); give the --out folder of ser-gpu train`;
+  return null;
 }
 
 export const reportCommand: CommandModule<object, ReportArgs> = {
   command: 'report <dir>',
   describe: 'Write the plots (PNG and SVG) and a self-contained report.html of a training run directory',
-  builder: (yargs) =>
-    yargs.positional('dir', { type: 'string', demandOption: true, describe: 'the run directory (ser-gpu train --out)' }).check(checkRunDirectory),
+  builder: (yargs) => yargs.positional('dir', { type: 'string', demandOption: true, describe: 'the run directory (ser-gpu train --out)' }),
   handler: async (args) => {
+    // A wrong DIR is a usage error (exit 2); yargs' checks would reach main's .fail as a thrown error (exit 1).
+    const problem = runDirectoryProblem(args.dir);
+    if (problem) {
+      process.stderr.write(`ser-gpu report: ${problem}\n`);
+      process.exitCode = 2;
+      return;
+    }
     const { writeRunReport } = await import('../../report/run-report.js');
     const { report, plots, notes } = await writeRunReport(args.dir);
     for (const note of notes) process.stderr.write(`note: ${note}\n`);
