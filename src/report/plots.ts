@@ -1,5 +1,5 @@
 // Every figure of a report, as SVG in memory, and their PNG + SVG files in DIR/plots/.
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { EpochRecord, EvaluationRecord } from '../app/run-files.js';
 import { writeFileAtomic } from '../io/atomic.js';
@@ -59,13 +59,22 @@ export function examplePlots(examples: readonly ExampleSpectrogram[]): Plot[] {
   }));
 }
 
-/** Writes `<name>.svg` and `<name>.png` of each plot into `folder` (all drawn first); returns the paths. */
+/** The names writePlots gives files; other files in the folder are the user's and stay. */
+const PLOT_FILE = /^(training-curves|confusion(-\d+)?|per-class(-\d+)?|spectrogram-\d+-[a-z0-9-]+)\.(png|svg)$/;
+
+/**
+ * Writes `<name>.svg` and `<name>.png` of each plot into `folder` (all drawn first) and removes plots of
+ * an earlier report that this one no longer has (a fold fewer, another label set). Returns the paths.
+ */
 export function writePlots(folder: string, plots: readonly Plot[]): string[] {
   const files = plots.flatMap(({ name, svg }): [string, string | Uint8Array][] => [
     [join(folder, `${name}.png`), renderPng(svg)],
     [join(folder, `${name}.svg`), svg],
   ]);
+  const current = new Set(files.map(([path]) => basename(path)));
+  const stale = existsSync(folder) ? readdirSync(folder).filter((file) => PLOT_FILE.test(file) && !current.has(file)) : [];
   mkdirSync(folder, { recursive: true });
   for (const [path, data] of files) writeFileAtomic(path, data);
+  for (const file of stale) rmSync(join(folder, file));
   return files.map(([path]) => path);
 }

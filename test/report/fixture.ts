@@ -29,7 +29,9 @@ export interface FixtureOptions {
 
 export function runInfo({ labels = [...RAVDESS_EMOTIONS], folds = 2 }: FixtureOptions = {}): RunInfo {
   const actors = Array.from({ length: 20 }, (_, i) => i + 1);
+  // One fold: the usual --val-actors 17-20 --test-actors 15-16; K folds: every K-th actor tested in each.
   const splits = Array.from({ length: folds }, (_, k) => {
+    if (folds === 1) return { train: actors.slice(0, 14), val: actors.slice(16), test: actors.slice(14, 16) };
     const test = actors.filter((a) => a % folds === k % folds);
     const rest = actors.filter((a) => !test.includes(a));
     return { train: rest.slice(0, -2), val: rest.slice(-2), test };

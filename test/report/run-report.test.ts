@@ -127,6 +127,17 @@ describe('a run directory with files missing or damaged', () => {
     expect(html).not.toContain('id="training"');
   });
 
+  it('removes the plots of an earlier report that the new one lacks, and nothing else', async () => {
+    const dir = join(scratchFolder(), 'rerun');
+    writeRunFixture(dir, { folds: 2, epochs: 3, without: ['examples'] });
+    await writeRunReport(dir);
+    writeFileSync(join(dir, RUN_FILES.plots, 'my-figure.png'), 'mine');
+    writeFileSync(join(dir, RUN_FILES.evaluation), JSON.stringify(evaluations({ folds: 2 }).slice(0, 1)));
+    await writeRunReport(dir);
+    const stems = ['training-curves', 'confusion', 'per-class'];
+    expect(readdirSync(join(dir, RUN_FILES.plots)).sort()).toEqual([...stems.flatMap((s) => [`${s}.png`, `${s}.svg`]), 'my-figure.png'].sort());
+  });
+
   it('needs run.json', async () => {
     const dir = join(scratchFolder(), 'no-info');
     writeRunFixture(dir, { without: ['info'] });

@@ -23,7 +23,9 @@ function cells({ labels, confusion }: ClassificationMetrics): Cell[] {
   });
 }
 
+/** Cell size: room for "100%" and a 3-digit count; few classes get bigger cells, so titles and legend fit. */
 const CELL = 46;
+const MIN_PANEL = 300;
 
 export function confusionSpec(metrics: ClassificationMetrics, name: string): TopLevelSpec {
   const { labels } = metrics;
@@ -33,7 +35,8 @@ export function confusionSpec(metrics: ClassificationMetrics, name: string): Top
     x: { field: 'predicted', type: 'ordinal' as const, sort: labels, title: 'predicted', axis: { labelAngle: -40, labelLimit: 110 } },
     y: { field: 'truth', type: 'ordinal' as const, sort: labels, title: 'true', axis: { labelLimit: 110 } },
   };
-  const size = { width: CELL * labels.length, height: CELL * labels.length };
+  const side = Math.max(CELL * labels.length, MIN_PANEL);
+  const size = { width: side, height: side };
   const panel = (title: string, colorField: 'count' | 'rate', domainMax: number, textField: 'count' | 'rateText', legendFormat: string) => ({
     ...size,
     title,

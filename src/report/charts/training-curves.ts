@@ -89,7 +89,7 @@ export function trainingCurvesSpec(epochs: readonly EpochRecord[]): TopLevelSpec
             type: 'nominal' as const,
             title: null,
             scale: { domain: accuracyMeasures, range: accuracyMeasures.map((m) => (m === 'WA' ? [1, 0] : [6, 4])) },
-            legend: { orient: 'top', direction: 'horizontal', labelExpr: "datum.label === 'WA' ? 'WA (accuracy)' : 'UA (mean recall)'", symbolType: 'stroke', symbolSize: 500,
+            legend: accuracyMeasures.length < 2 ? null : { orient: 'top', direction: 'horizontal', labelExpr: "datum.label === 'WA' ? 'WA (accuracy)' : 'UA (mean recall)'", symbolType: 'stroke', symbolSize: 500,
               encode: { symbols: { update: { stroke: { value: '#444' } } } } },
           },
           // One line per part and measure, not one per colour.
