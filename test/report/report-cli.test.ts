@@ -14,6 +14,7 @@ describe('ser-gpu report DIR', () => {
     writeRunFixture(dir, { folds: 1, epochs: 6, without: ['examples'] });
     const r = serGpu('report', dir);
     expect(r.stderr).not.toContain('ser-gpu:');
+    expect(r.stderr).not.toMatch(/WARN/); // vega-lite's warnings about a spec
     expect(r.status).toBe(0);
     expect(r.stdout).toContain(`wrote ${join(dir, RUN_FILES.report)} and 6 plot files`);
     expect(r.stderr).toContain(`note: ${RUN_FILES.examples} not found`);

@@ -47,6 +47,8 @@ describe('writeRunReport on a 2-fold, 30-epoch, 8-label run', () => {
       expect([png.width, png.height], file).toEqual([width, height]);
       expect(width, file).toBeGreaterThan(400);
     }
+    // The spectrograms are drawn smaller than `ser-gpu plot spectrogram`'s, two to a row in the page.
+    expect(decodePng(readFileSync(join(dir, RUN_FILES.plots, 'spectrogram-1-neutral.png')))).toEqual({ width: 560, height: 320 });
   });
 
   it('draws a loss and an accuracy panel per fold, and the confusion counts in the cells', () => {
