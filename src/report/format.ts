@@ -1,4 +1,5 @@
 // How numbers read in the report: fractions as percentages, losses to 3 places, actors as ranges.
+import type { EpochRecord } from '../app/run-files.js';
 
 export function percent(fraction: number | null, digits = 1): string {
   return fraction === null || !Number.isFinite(fraction) ? '–' : `${(fraction * 100).toFixed(digits)}%`;
@@ -40,4 +41,12 @@ export function meanStd(values: readonly number[]): { mean: number; std: number 
   const mean = values.reduce((a, b) => a + b, 0) / values.length;
   const variance = values.length > 1 ? values.reduce((sum, v) => sum + (v - mean) ** 2, 0) / (values.length - 1) : 0;
   return { mean, std: Math.sqrt(variance) };
+}
+
+/** The folds of a run and its epochs per fold: "30", or "24-30" when early stopping ended folds apart. */
+export function epochCounts(epochs: readonly EpochRecord[]): { folds: number; perFold: string } {
+  const folds = [...new Set(epochs.map((e) => e.fold))];
+  const counts = folds.map((fold) => epochs.filter((e) => e.fold === fold).length);
+  const [fewest, most] = [Math.min(...counts), Math.max(...counts)];
+  return { folds: folds.length, perFold: fewest === most ? String(most) : `${fewest}-${most}` };
 }

@@ -3,7 +3,7 @@
 import { basename, join, resolve } from 'node:path';
 import { RUN_FILES } from '../app/run-files.js';
 import { writeFileAtomic } from '../io/atomic.js';
-import { duration, meanStd, percent } from './format.js';
+import { duration, epochCounts, meanStd, percent } from './format.js';
 import { fragment, h, page, type Html } from './html.js';
 import { evaluationPlots, examplePlots, trainingCurvesPlot, writePlots, type EvaluationPlots, type Plot } from './plots.js';
 import { readRunDirectory } from './read-run.js';
@@ -37,7 +37,10 @@ function headline(input: RunReportInput): Html {
   }
   const valUAs = epochs.map((e) => e.valUA).filter((v): v is number => v !== null);
   if (valUAs.length > 0) items.push({ label: 'best validation UA', value: percent(Math.max(...valUAs)) });
-  if (epochs.length > 0) items.push({ label: 'epochs', value: String(epochs.length), title: 'all folds together' });
+  if (epochs.length > 0) {
+    const { folds, perFold } = epochCounts(epochs);
+    items.push({ label: folds > 1 ? `epochs in each of ${folds} folds` : 'epochs', value: perFold });
+  }
   if (info.seconds !== undefined) items.push({ label: 'training time', value: duration(info.seconds) });
   return cards(items);
 }
@@ -68,7 +71,7 @@ export function runReportHtml(input: RunReportInput, plots: RunReportPlots, dir:
     input.notes && input.notes.length > 0 ? notes(input.notes) : null,
     h('nav', {}, sections.map(([id, title]) => h('a', { href: `#${id}` }, title))),
     sections.map(([id, title, body]) => h('section', { id }, h('h2', {}, title), body)),
-    h('footer', {}, `Written by ser-gpu report from ${resolve(dir)} on ${new Date().toISOString()}. `, `Versions: ${Object.entries(info.versions).map(([k, v]) => `${k} ${v}`).join(', ')}.`),
+    h('footer', {}, `Written by ser-gpu from ${resolve(dir)} on ${new Date().toISOString()}. `, `Versions: ${Object.entries(info.versions).map(([k, v]) => `${k} ${v}`).join(', ')}.`),
   ]);
 }
 

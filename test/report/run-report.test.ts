@@ -140,6 +140,14 @@ describe('a run directory with files missing or damaged', () => {
     expect(readdirSync(join(dir, RUN_FILES.plots)).sort()).toEqual([...stems.flatMap((s) => [`${s}.png`, `${s}.svg`]), 'my-figure.png'].sort());
   });
 
+  it('draws the curves of a run stopped after its first epoch, before any evaluation', async () => {
+    const dir = join(scratchFolder(), 'one-epoch');
+    writeRunFixture(dir, { folds: 1, epochs: 1, without: ['evaluation', 'examples'] });
+    const { plots } = await writeRunReport(dir);
+    expect(plots.map((p) => p.slice(p.lastIndexOf('/') + 1))).toEqual(['training-curves.png', 'training-curves.svg']);
+    expect(readFileSync(join(dir, RUN_FILES.plots, 'training-curves.svg'), 'utf8')).toContain('>1 epoch<');
+  });
+
   it('needs run.json', async () => {
     const dir = join(scratchFolder(), 'no-info');
     writeRunFixture(dir, { without: ['info'] });

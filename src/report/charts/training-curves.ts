@@ -2,6 +2,7 @@
 // so folds compare at a glance.
 import type { TopLevelSpec } from 'vega-lite';
 import type { EpochRecord } from '../../app/run-files.js';
+import { epochCounts } from '../format.js';
 import { PART_COLORS } from '../vega.js';
 
 interface CurvePoint {
@@ -27,22 +28,15 @@ function curvePoints(epochs: readonly EpochRecord[]): CurvePoint[] {
   return points;
 }
 
-/** "30 epochs" or "2 folds, 24-30 epochs" (early stopping ends folds at different epochs). */
-function curvesSubtitle(epochs: readonly EpochRecord[], folds: number[]): string {
-  const counts = folds.map((fold) => epochs.filter((e) => e.fold === fold).length);
-  const [fewest, most] = [Math.min(...counts), Math.max(...counts)];
-  const range = fewest === most ? `${most} epochs` : `${fewest}-${most} epochs`;
-  return folds.length > 1 ? `${folds.length} folds, ${range}` : range;
-}
-
 const PANEL = { width: 360, height: 200 };
 
 export function trainingCurvesSpec(epochs: readonly EpochRecord[]): TopLevelSpec {
   const points = curvePoints(epochs);
+  const { perFold } = epochCounts(epochs);
   const folds = [...new Set(epochs.map((e) => e.fold))].sort((a, b) => a - b);
   const lastEpoch = Math.max(...epochs.map((e) => e.epoch));
   const firstEpoch = Math.min(...epochs.map((e) => e.epoch));
-  const maxLoss = Math.max(...points.filter((p) => p.measure === 'loss').map((p) => p.value));
+  const maxLoss = Math.max(0.5, ...points.filter((p) => p.measure === 'loss').map((p) => p.value));
   // A round top (a tick there) keeps the panel titles of a row level with the accuracy panel's 100%.
   const lossTop = Math.ceil(maxLoss * 2) / 2;
   const parts = [...new Set(points.map((p) => p.part))];
@@ -58,7 +52,7 @@ export function trainingCurvesSpec(epochs: readonly EpochRecord[]): TopLevelSpec
     field: 'epoch',
     type: 'quantitative' as const,
     title: 'epoch',
-    scale: { domain: [firstEpoch, lastEpoch], nice: false },
+    scale: { domain: [firstEpoch, Math.max(lastEpoch, firstEpoch + 1)], nice: false },
     axis: { tickMinStep: 1, format: 'd' },
   };
   const foldTitle = (fold: number) => (folds.length > 1 ? `fold ${fold + 1}: ` : '');
@@ -100,7 +94,7 @@ export function trainingCurvesSpec(epochs: readonly EpochRecord[]): TopLevelSpec
   });
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: 'Training curves', subtitle: curvesSubtitle(epochs, folds) },
+    title: { text: 'Training curves', subtitle: `${folds.length > 1 ? `${folds.length} folds, ` : ''}${perFold} epoch${perFold === '1' ? '' : 's'}` },
     data: { values: points },
     vconcat: folds.map(row),
     resolve: { scale: { color: 'shared', strokeDash: 'shared' } },
