@@ -25,6 +25,7 @@ function cells({ labels, confusion }: ClassificationMetrics): Cell[] {
 
 /** Cell size: room for "100%" and a 3-digit count; few classes get bigger cells, so titles and legend fit. */
 const CELL = 46;
+const BLUES = ['#f7fbff', '#deebf7', '#c6dbef', '#9ecae1', '#6baed6', '#4292c6', '#2171b5', '#08519c', '#08306b'];
 const MIN_PANEL = 300;
 
 export function confusionSpec(metrics: ClassificationMetrics, name: string): TopLevelSpec {
@@ -49,7 +50,9 @@ export function confusionSpec(metrics: ClassificationMetrics, name: string): Top
             field: colorField,
             type: 'quantitative' as const,
             title: null,
-            scale: { scheme: 'blues', domain: [0, domainMax] },
+            // ColorBrewer Blues from its near-white end (vega's "blues" starts at a light blue), so empty
+            // cells stand apart from cells of one or two clips.
+            scale: { range: BLUES, domain: [0, domainMax] },
             legend: { format: legendFormat, gradientLength: size.height - 20 },
           },
         },
