@@ -9,6 +9,7 @@ import { plotCommand } from './commands/plot.js';
 import { evaluateCommand } from './commands/evaluate.js';
 import { predictCommand } from './commands/predict.js';
 import { trainCommand } from './commands/train.js';
+import { reportCommand } from './commands/report.js';
 
 const cli = yargs(hideBin(process.argv))
   .scriptName('ser-gpu')
@@ -19,6 +20,7 @@ const cli = yargs(hideBin(process.argv))
   .command(trainCommand)
   .command(evaluateCommand)
   .command(predictCommand)
+  .command(reportCommand)
   .demandCommand(1, 'name a command; see --help')
   .strict()
   .fail((message, error, y) => {
