@@ -13,7 +13,7 @@ import { trainFold, type FoldResult } from './fold-training.js';
 import { defaultSettings, type TrainSettings } from './recipe.js';
 import { RUN_FILES, type EpochRecord, type EvaluationRecord, type RunInfo } from './run-files.js';
 import { planSplits } from './split-plan.js';
-import { withBackend } from './with-backend.js';
+import { withBackend } from '../backend/lifecycle.js';
 import { exampleSpectrograms } from './examples.js';
 import { writeExamples } from '../report/examples.js';
 
