@@ -1,4 +1,18 @@
-// The ser-gpu library API: backends, audio input, corpora, GPU features, feature files and charts.
+// The ser-gpu library API: the classic extractFeatures / loadModel / predictEmotion / train / evaluate, and
+// underneath them backends, audio input, corpora, GPU features, feature files, the training engine and charts.
+export { train, type TrainOptions, type TrainResult } from './app/train.js';
+export { evaluate, type EvaluateOptions, type EvaluateResult } from './app/evaluate.js';
+export { loadModel, LoadedModel, predictEmotion, predictFiles, type FilePrediction, type PredictOptions, type SegmentPrediction } from './app/predict.js';
+export { readModelFolder, writeModelFolder, DEFAULT_MODEL_DIR } from './app/model-folder.js';
+export { defaultSettings, recipeModelSpec, type TrainSettings } from './app/recipe.js';
+export { Interrupted, type TrainEvent } from './app/events.js';
+export type { EpochRecord, EvaluationRecord, RunInfo, SplitRecord } from './app/run-files.js';
+export { EmotionClassifier, type EmotionPrediction, type Samples } from './infer/classifier.js';
+export { parseModelBundle, createClassifier, type ModelBundle } from './infer/bundle.js';
+export { checkModelMeta, type ModelMeta } from './infer/model-meta.js';
+export { classificationMetrics, meanStd, type ClassificationMetrics, type ClassMetrics, type MeanStd } from './eval/metrics.js';
+export { writeRunReport, writeEvaluationReport, readExamples, writeExamples } from './report/index.js';
+
 export { createBackend, NoAdapterError, type CreateBackendOptions } from './backend/create.js';
 export type { Backend, BackendChoice, BackendKind } from './backend/types.js';
 export { Tensor, type DType, type HostArray } from './tensor.js';
@@ -41,6 +55,5 @@ export { defaultModelSpec } from './nn/default-model.js';
 export { inferShapes, type LayerSpec, type ModelSpec } from './nn/spec.js';
 export { exportStateDict, loadStateDict } from './nn/state-dict.js';
 export { Trainer, type TrainerOptions } from './train/trainer.js';
-export { evaluate, predict } from './train/evaluate.js';
 export { readCheckpoint, restoreTrainer, saveCheckpoint } from './train/checkpoint.js';
 export { trainLoop } from './train/loop.js';

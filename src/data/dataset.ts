@@ -53,14 +53,14 @@ export async function loadFeatureSet(inputs: readonly string[], options: LoadFea
   const cachePath = cacheDir ? join(cacheDir, `features-${cacheKey(items.map((i) => i.source), options.features)}.safetensors`) : undefined;
   if (cachePath && existsSync(cachePath)) {
     const file = readFeatureFile(cachePath);
-    return { set: featureSet(file), cachePath, fromCache: true, skipped: JSON.parse(file.skippedJson ?? '[]') as SkippedFile[] };
+    return { set: featureSetOf(file), cachePath, fromCache: true, skipped: JSON.parse(file.skippedJson ?? '[]') as SkippedFile[] };
   }
   const extracted = await extractFeatures(inputs, { backend: options.backend, features: options.features, onProgress: options.onProgress });
   if (cachePath && cacheDir) {
     mkdirSync(cacheDir, { recursive: true });
     writeFeatureFile(cachePath, { ...extracted, skippedJson: JSON.stringify(extracted.skipped) });
   }
-  return { set: featureSet(extracted), cachePath, fromCache: false, skipped: extracted.skipped };
+  return { set: featureSetOf(extracted), cachePath, fromCache: false, skipped: extracted.skipped };
 }
 
 /** Every feature parameter and every file's identity (path, size, modification time). */
@@ -73,7 +73,8 @@ function cacheKey(sources: readonly string[], config: FeatureConfig): string {
   return createHash('sha256').update(JSON.stringify({ format: FEATURE_FILE_FORMAT, config, files })).digest('hex').slice(0, 32);
 }
 
-function featureSet(file: FeatureFile): FeatureSet {
+/** Per-clip rows of a (padded) feature file. */
+export function featureSetOf(file: FeatureFile): FeatureSet {
   const [n, bands, padded] = file.shape;
   const clips = Array.from({ length: n }, (_, c) => {
     const frames = file.lengths[c];

@@ -11,6 +11,8 @@ export interface ModelBundle {
   meta: ModelMeta;
   /** The weights file's tensors: the state dict, and in a training checkpoint the optimizer slots too. */
   tensors: Map<string, NamedTensor>;
+  /** The weights file's safetensors metadata (a training checkpoint's spec, options, step and run state). */
+  weightsMetadata: Record<string, string>;
   /** Where it came from (a folder or URL), for messages. */
   source: string;
 }
@@ -26,7 +28,8 @@ export function parseModelBundle(modelJson: string, weights: Uint8Array, source:
     throw new Error(`${source}/model.json: not JSON (${(error as Error).message})`);
   }
   const meta = checkModelMeta(parsed, `${source}/model.json`);
-  return { meta, tensors: parseSafetensors(weights, `${source}/${meta.weights}`).tensors, source };
+  const { tensors, metadata } = parseSafetensors(weights, `${source}/${meta.weights}`);
+  return { meta, tensors, weightsMetadata: metadata, source };
 }
 
 /** The model of a bundle with its weights loaded; errors name the weights file and the first mismatch. */
