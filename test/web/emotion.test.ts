@@ -1,16 +1,16 @@
-// window.serGpu.predictEmotion in headless Chromium gives the probabilities that the inference core gives in
-// Node (the same src/infer code, on Dawn), for a model folder served beside the page.
+// window.serGpu.predictEmotion in headless Chromium gives the probabilities that predictEmotion and
+// `ser-gpu predict` give in Node (the same src/infer code, on Dawn), for a model folder served beside the page.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { DEFAULT_MODEL_DIR, MODEL_JSON, readModelFolder } from '../../src/app/model-folder.js';
-import { readAudio } from '../../src/audio/index.js';
+import { DEFAULT_MODEL_DIR, MODEL_JSON } from '../../src/app/model-folder.js';
+import { LoadedModel, predictEmotion } from '../../src/app/predict.js';
 import { readZipEntry } from '../../src/audio/zip.js';
 import { createWebGpuBackend } from '../../src/backend/webgpu.js';
 import type { WebGpuBackend } from '../../src/backend/types.js';
-import { createClassifier } from '../../src/infer/bundle.js';
 import type { EmotionPrediction } from '../../src/infer/classifier.js';
+import { serGpu } from '../helpers/cli.js';
 import { REQUIRE_WEBGPU } from '../helpers/backends.js';
 import { expectClose } from '../helpers/expect-close.js';
 import { RAVDESS_FLAC, RAVDESS_ZIP_01, hasSharedData, scratchFolder } from '../audio/fixtures.js';
@@ -51,14 +51,14 @@ describeBrowser('predictEmotion in headless Chromium', () => {
     await node?.destroy();
   });
 
-  /** Node's prediction for a model folder and a clip (a path, or archive.zip:member). */
+  /** Node's predictEmotion for a model folder and a clip (a path, or archive.zip:member). */
   async function nodePredict(modelDir: string, source: string): Promise<EmotionPrediction> {
     if (!node) throw new Error('no Node WebGPU adapter to compare with');
-    const classifier = createClassifier(node, readModelFolder(modelDir));
+    const model = await LoadedModel.load(modelDir, node);
     try {
-      return (await classifier.predict([await readAudio(source)]))[0];
+      return await predictEmotion(source, { model });
     } finally {
-      classifier.dispose();
+      await model.close();
     }
   }
 
@@ -78,8 +78,8 @@ describeBrowser('predictEmotion in headless Chromium', () => {
     ['a seeded model folder', 'model/', seeded, false],
     ['the shipped model', 'shipped-model/', DEFAULT_MODEL_DIR, !hasShippedModel],
   ] as const) {
-    it.skipIf(!hasSharedData || skip)(`${name}: RAVDESS FLAC URLs, WAV bytes and samples give Node's probabilities`, async () => {
-      for (const clip of FLAC_CLIPS) {
+    it.skipIf(!hasSharedData || skip)(`${name}: a RAVDESS FLAC URL, WAV bytes and samples give Node's predictEmotion probabilities`, async () => {
+      for (const clip of FLAC_CLIPS.slice(0, 1)) {
         const inBrowser = await page.evaluate(
           (url, model) => (globalThis as unknown as AppPage).serGpu.predictEmotion(url, { model }),
           `${app.url()}data/${clip}`,
@@ -102,6 +102,19 @@ describeBrowser('predictEmotion in headless Chromium', () => {
       expectSamePrediction(fromWav.samples, expected, `${WAV_MEMBER} (samples)`);
     });
   }
+
+  it.skipIf(!hasSharedData)('gives the probabilities `ser-gpu predict --json` prints', async () => {
+    const cli = serGpu('predict', '--json', '--backend', 'webgpu', '--model', seeded, ...FLAC_CLIPS.map((clip) => join(RAVDESS_FLAC, clip)));
+    expect(cli.status, cli.stderr).toBe(0);
+    const printed = JSON.parse(cli.stdout) as (EmotionPrediction & { file: string })[];
+    expect(printed).toHaveLength(FLAC_CLIPS.length);
+    for (const clip of FLAC_CLIPS) {
+      const inBrowser = await page.evaluate((url) => (globalThis as unknown as AppPage).serGpu.predictEmotion(url), `${app.url()}data/${clip}`);
+      const fromCli = printed.find((p) => p.file.endsWith(clip));
+      if (!fromCli) throw new Error(`ser-gpu predict printed no ${clip}: ${cli.stdout}`);
+      expectSamePrediction(inBrowser, fromCli, `${clip} (ser-gpu predict)`);
+    }
+  });
 
   it('names the missing model when none is served at the URL', async () => {
     const message = await page.evaluate(() =>
