@@ -4,7 +4,7 @@
 import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build, type Plugin } from 'esbuild';
+import { build, type Metafile, type Plugin } from 'esbuild';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const WEB_DIST = join(ROOT, 'web', 'dist');
@@ -22,7 +22,7 @@ const NODE_ONLY = /^(node:|webgpu$|gpu\.js$|(fs|path|url|os|worker_threads|child
 
 const SHADER_TABLE = 'ser-gpu:shaders';
 
-function browserPlatform(): Plugin {
+export function browserPlatform(): Plugin {
   return {
     name: 'ser-gpu-browser',
     setup(b) {
@@ -46,9 +46,10 @@ function browserPlatform(): Plugin {
   };
 }
 
-export async function buildWeb(outDir = WEB_DIST): Promise<void> {
+/** Builds the app into `outDir`; the metafile lists every module bundled. */
+export async function buildWeb(outDir = WEB_DIST): Promise<Metafile> {
   mkdirSync(outDir, { recursive: true });
-  await build({
+  const { metafile } = await build({
     absWorkingDir: ROOT,
     entryPoints: { app: 'web/src/main.ts', 'mic-worklet': 'web/src/mic-worklet.ts' },
     outdir: outDir,
@@ -63,9 +64,11 @@ export async function buildWeb(outDir = WEB_DIST): Promise<void> {
     // The runtime's SER_GPU_DEBUG switch (submit each dispatch alone) is a Node environment variable.
     define: { 'process.env.SER_GPU_DEBUG': 'undefined' },
     plugins: [browserPlatform()],
+    metafile: true,
     logLevel: 'warning',
   });
   for (const file of ['index.html', 'style.css']) copyFileSync(join(ROOT, 'web', file), join(outDir, file));
+  return metafile;
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
