@@ -1,10 +1,11 @@
 // The static site behind `ser-gpu serve` and `ser-gpu export-web`: the built web app (web/dist, written by
 // `npm run build:web`) and a model folder's files (model.json and the weights file it names) under model/,
 // where the page looks for them (src/browser/emotion.ts).
-import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_MODEL_DIR, MODEL_JSON, readModelFolder } from '../app/model-folder.js';
 import { PACKAGE_ROOT } from '../gpu/shaders.js';
+import { writeFileAtomic } from '../io/atomic.js';
 
 export const WEB_APP_DIR = join(PACKAGE_ROOT, 'web', 'dist');
 export const MODEL_URL_PATH = 'model/';
@@ -23,13 +24,13 @@ export function siteModel(dir: string | undefined): { dir: string; files: string
   return { dir: chosen, files: [MODEL_JSON, meta.weights] };
 }
 
-/** Writes the app, and the model's files under model/, into `out` (created if needed). Returns the files written. */
+/** Writes the app, and the model's files under model/, into `out` (created if needed), each file atomically. Returns the files written. */
 export function exportSite(out: string, model: { dir: string; files: string[] } | null, app = builtWebApp()): string[] {
   const written: string[] = [];
   const copyInto = (from: string, to: string, names: readonly string[]) => {
     mkdirSync(to, { recursive: true });
     for (const name of names) {
-      copyFileSync(join(from, name), join(to, name));
+      writeFileAtomic(join(to, name), readFileSync(join(from, name)));
       written.push(join(to, name));
     }
   };

@@ -63,6 +63,19 @@ describeBrowser('ser-gpu serve and export-web', () => {
     expect(result.stderr).toContain(`${folder}: not a model folder (no model.json)`);
   });
 
+  it('serve and export-web: bad flags are usage errors (exit 2), naming the flag', () => {
+    for (const [args, message] of [
+      [['serve', '--port', '70000'], '--port must be at most 65535, got 70000'],
+      [['serve', '--port', '1.5'], '--port must be a whole number >= 0, got 1.5'],
+      [['serve', '--model', join(folder, 'nowhere')], `--model: ${join(folder, 'nowhere')} does not exist`],
+      [['export-web', '--out', join(folder, 'x'), '--model', join(folder, 'nowhere')], `--model: ${join(folder, 'nowhere')} does not exist`],
+    ] as const) {
+      const result = serGpu(...args);
+      expect(result.status, args.join(' ')).toBe(2);
+      expect(result.stderr).toContain(message);
+    }
+  });
+
   it('export-web: writes a site that loads from any static server', async () => {
     const site = join(folder, 'site');
     const result = serGpu('export-web', '--out', site, '--model', model);

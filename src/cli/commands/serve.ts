@@ -1,6 +1,7 @@
 // ser-gpu serve: the web app (WebGPU in the browser) and a model folder, over HTTP until interrupted.
 import { join } from 'node:path';
 import type { CommandModule } from 'yargs';
+import { UsageError, existingInputs, integerFlag } from '../usage.js';
 
 interface ServeArgs {
   model?: string;
@@ -17,6 +18,9 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
       .option('port', { type: 'number', default: 8080, describe: 'TCP port (0: any free port)' })
       .option('host', { type: 'string', default: '127.0.0.1', describe: 'address to listen on (browsers give WebGPU to localhost and https pages only)' }),
   handler: async (args) => {
+    integerFlag('port', args.port, 0);
+    if (args.port > 65535) throw new UsageError(`--port must be at most 65535, got ${args.port}`);
+    if (args.model !== undefined) existingInputs('--model', [args.model]);
     const { builtWebApp, siteModel, MODEL_URL_PATH } = await import('../../web/site.js');
     const { startStaticServer } = await import('../../web/static-server.js');
     const app = builtWebApp();
