@@ -89,10 +89,11 @@ export function serializeSafetensors(
     header[name] = { dtype: dtypeOf(data), shape: [...shape], data_offsets: [offset, offset + data.byteLength] };
     offset += data.byteLength;
   }
-  // Pad the header with spaces so the data section starts 8-byte aligned, as the reference writer does.
-  let json = JSON.stringify(header);
-  json += ' '.repeat((8 - ((8 + json.length) % 8)) % 8);
-  const headerBytes = new TextEncoder().encode(json);
+  // Pad the header with spaces so the data section starts 8-byte aligned, as the reference writer does. The
+  // padding is counted in UTF-8 bytes: a non-ASCII name takes more bytes than UTF-16 code units.
+  const json = new TextEncoder().encode(JSON.stringify(header));
+  const headerBytes = new Uint8Array(json.byteLength + ((8 - (json.byteLength % 8)) % 8)).fill(0x20);
+  headerBytes.set(json);
   const out = new Uint8Array(8 + headerBytes.byteLength + offset);
   new DataView(out.buffer).setBigUint64(0, BigInt(headerBytes.byteLength), true);
   out.set(headerBytes, 8);

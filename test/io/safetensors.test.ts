@@ -1,9 +1,19 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseSafetensors, readSafetensors, serializeSafetensors, writeSafetensors } from '../../src/io/safetensors.js';
 import { loadGolden } from '../helpers/golden.js';
+
+// Written by the reference writer (Python safetensors): test/io/fixtures/make_unicode.py.
+const UNICODE_FILE = fileURLToPath(new URL('./fixtures/unicode.safetensors', import.meta.url));
+const UNICODE_TENSORS = {
+  'emoji 😀 "quoted"': { shape: [1], data: Float32Array.from([7]) },
+  'wéight': { shape: [2, 3], data: Float32Array.from([-2.5, -1.5, -0.5, 0.5, 1.5, 2.5]) },
+  '情感.bias': { shape: [3], data: Float32Array.from([0.5, -1.25, 3]) },
+};
+const UNICODE_METADATA = { files: '["Actor 01/ça va.wav", "dir \\"q\\"/x.flac"]', note: 'Ünïcode – 情感 😀' };
 
 describe('safetensors', () => {
   it('round-trips tensors of every dtype with metadata', () => {
@@ -43,4 +53,25 @@ describe('safetensors', () => {
     expect(() => readSafetensors(path)).toThrow(/tensor w \[4\] F32 has bad data offsets/);
     expect(readFileSync(path).byteLength).toBe(good.byteLength - 4);
   });
+
+  it('reads non-ASCII names and metadata written by Python safetensors', () => {
+    const { tensors, metadata } = readSafetensors(UNICODE_FILE);
+    expect(metadata).toEqual(UNICODE_METADATA);
+    expect([...tensors.keys()].sort()).toEqual(Object.keys(UNICODE_TENSORS).sort());
+    for (const [name, t] of Object.entries(UNICODE_TENSORS)) {
+      expect(tensors.get(name)!.shape).toEqual(t.shape);
+      expect(tensors.get(name)!.data).toEqual(t.data);
+    }
+  });
+
+  it('pads a non-ASCII header by its UTF-8 bytes: the same bytes as the reference writer', () => {
+    const ours = serializeSafetensors(UNICODE_TENSORS, UNICODE_METADATA);
+    const headerLength = Number(new DataView(ours.buffer).getBigUint64(0, true));
+    expect((8 + headerLength) % 8).toBe(0);
+    expect(Buffer.from(ours).equals(readFileSync(UNICODE_FILE))).toBe(true);
+    const back = parseSafetensors(ours);
+    expect(back.metadata).toEqual(UNICODE_METADATA);
+    expect(back.tensors.get('情感.bias')!.data).toEqual(UNICODE_TENSORS['情感.bias'].data);
+  });
 });
+
