@@ -3,6 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join } from 'node:path';
 import { isAudioFileName } from '../audio/index.js';
+import { fileReadProblem, InvalidFileError } from '../io/errors.js';
 
 export interface LabelRow {
   source: string;
@@ -12,7 +13,12 @@ export interface LabelRow {
 }
 
 export async function readLabelCsv(csvPath: string): Promise<LabelRow[]> {
-  const text = (await readFile(csvPath, 'utf8')).replace(/^\uFEFF/, '');
+  let text: string;
+  try {
+    text = (await readFile(csvPath, 'utf8')).replace(/^\uFEFF/, '');
+  } catch (error) {
+    throw new InvalidFileError(csvPath, fileReadProblem(error));
+  }
   const rows: LabelRow[] = [];
   let firstRow = true;
   for (const [index, line] of text.split(/\r?\n/).entries()) {
@@ -22,9 +28,11 @@ export async function readLabelCsv(csvPath: string): Promise<LabelRow[]> {
     const isHeader = firstRow && !isAudioFileName(path);
     firstRow = false;
     if (isHeader) continue;
-    const where = `${csvPath}:${index + 1}`;
-    if (path === '' || labelName === '') throw new Error(`${where}: expected "path,label[,actor]", got ${JSON.stringify(line)}`);
-    if (actor !== '' && !/^\d+$/.test(actor)) throw new Error(`${where}: actor must be a whole number, got ${JSON.stringify(actor)}`);
+    const fail = (problem: string): never => {
+      throw new InvalidFileError(csvPath, `line ${index + 1}: ${problem}`);
+    };
+    if (path === '' || labelName === '') fail(`expected "path,label[,actor]", got ${JSON.stringify(line)}`);
+    if (actor !== '' && !/^\d+$/.test(actor)) fail(`actor must be a whole number, got ${JSON.stringify(actor)}`);
     rows.push({
       source: isAbsolute(path) ? path : join(dirname(csvPath), path),
       labelName,

@@ -3,6 +3,7 @@
 // raw little-endian tensor bytes. Used for golden tensors, extracted features and checkpoints.
 import { readFileSync } from 'node:fs';
 import { writeFileAtomic } from './atomic.js';
+import { fileReadProblem, InvalidFileError } from './errors.js';
 
 export type SafeDType = 'F32' | 'F64' | 'I32' | 'I64' | 'U8';
 export type SafeArray = Float32Array | Float64Array | Int32Array | BigInt64Array | Uint8Array;
@@ -36,7 +37,7 @@ function dtypeOf(data: SafeArray): SafeDType {
 
 export function parseSafetensors(bytes: Uint8Array, name = '<buffer>'): SafetensorsFile {
   const fail = (problem: string): never => {
-    throw new Error(`${name}: not a valid safetensors file: ${problem}`);
+    throw new InvalidFileError(name, `not a valid safetensors file: ${problem}`);
   };
   if (bytes.byteLength < 8) fail(`only ${bytes.byteLength} bytes`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -72,7 +73,13 @@ export function parseSafetensors(bytes: Uint8Array, name = '<buffer>'): Safetens
 }
 
 export function readSafetensors(path: string): SafetensorsFile {
-  return parseSafetensors(readFileSync(path), path);
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(path);
+  } catch (error) {
+    throw new InvalidFileError(path, fileReadProblem(error));
+  }
+  return parseSafetensors(bytes, path);
 }
 
 export function serializeSafetensors(

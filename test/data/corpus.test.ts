@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { labelVocabulary, RAVDESS_EMOTIONS, scanCorpus, type CorpusItem } from '../../src/data/index.js';
+import { InvalidFileError } from '../../src/io/errors.js';
 import { hasSharedData, RAVDESS_FLAC, RAVDESS_ZIP_01, RAVDESS_ZIP_02, scratchFolder } from '../audio/fixtures.js';
 
 // Scanning never decodes, so placeholder bytes stand in for audio here.
@@ -78,9 +79,9 @@ describe('scanCorpus on generated folders', () => {
     touch(corpus, 'a.wav', 'notes.txt');
     writeFileSync(join(corpus, 'bad.csv'), 'path,label\na.wav\n');
     const csv = join(corpus, 'bad.csv');
-    await expect(scanCorpus([csv])).rejects.toThrow(`${csv}:2: expected "path,label[,actor]", got "a.wav"`);
-    await expect(scanCorpus([join(corpus, 'notes.txt')])).rejects.toThrow('is not a folder, .zip, .csv or audio file');
-    await expect(scanCorpus([join(corpus, 'absent')])).rejects.toThrow('ENOENT');
+    await expect(scanCorpus([csv])).rejects.toThrow(`${csv}: line 2: expected "path,label[,actor]", got "a.wav"`);
+    await expect(scanCorpus([join(corpus, 'notes.txt')])).rejects.toThrow(new InvalidFileError(join(corpus, 'notes.txt'), 'not a folder, .zip, .csv or audio file'));
+    await expect(scanCorpus([join(corpus, 'absent')])).rejects.toThrow(new InvalidFileError(join(corpus, 'absent'), 'cannot read file: ENOENT'));
   });
 
   it('accepts single audio files and lists each source once', async () => {
