@@ -12,6 +12,9 @@ export interface AudioClip {
 // filter or an output sized from an untrusted header (1 Hz up to 16 kHz multiplies a clip's length by 16,000).
 export const MIN_SAMPLE_RATE = 1000;
 export const MAX_SAMPLE_RATE = 384_000;
+// Decoded samples (all channels) one file may produce, 512 MiB as f32: 46 minutes of 48 kHz mono. Compressed
+// formats are checked against it before decoding (a FLAC frame of constant samples takes a few bytes).
+export const MAX_DECODED_VALUES = 2 ** 27;
 // Float samples beyond 80 dB above full scale are not audio, and their squares overflow the f32 spectrogram.
 export const MAX_SAMPLE_MAGNITUDE = 1e4;
 
