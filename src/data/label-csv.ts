@@ -42,25 +42,43 @@ export async function readLabelCsv(csvPath: string): Promise<LabelRow[]> {
   return rows;
 }
 
-/** Splits one CSV line; fields may be double-quoted, with "" for a literal quote. */
+/**
+ * Splits one CSV line; fields may be double-quoted, with "" for a literal quote. Whitespace around a field is
+ * dropped, but not inside its quotes: `" a.wav"` names a file whose name starts with a space.
+ */
 function splitCsvLine(line: string): string[] {
   const fields: string[] = [];
   let field = '';
+  // Where the quoted characters of the field begin and end (-1: none), so trimming stops there.
+  let firstQuoted = -1;
+  let lastQuoted = -1;
   let quoted = false;
+  const push = () => {
+    let start = 0;
+    let end = field.length;
+    while (start < end && (firstQuoted < 0 || start < firstQuoted) && /\s/.test(field[start])) start++;
+    while (end > start && end - 1 > lastQuoted && /\s/.test(field[end - 1])) end--;
+    fields.push(field.slice(start, end));
+    field = '';
+    firstQuoted = lastQuoted = -1;
+  };
   for (let i = 0; i < line.length; i++) {
     const char = line[i];
     if (quoted && char === '"' && line[i + 1] === '"') {
-      field += '"';
       i++;
     } else if (char === '"') {
       quoted = !quoted;
+      continue;
     } else if (char === ',' && !quoted) {
-      fields.push(field.trim());
-      field = '';
-    } else {
-      field += char;
+      push();
+      continue;
     }
+    if (quoted) {
+      if (firstQuoted < 0) firstQuoted = field.length;
+      lastQuoted = field.length;
+    }
+    field += char;
   }
-  fields.push(field.trim());
+  push();
   return fields;
 }
