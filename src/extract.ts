@@ -6,7 +6,7 @@ import { AUDIO_EXTENSIONS, type AudioClip } from './audio/index.js';
 import type { Backend, BackendChoice } from './backend/types.js';
 import type { HostArray } from './tensor.js';
 import { loadCorpus, scanCorpus, labelVocabulary, type CorpusItem, type LoadedClip } from './data/index.js';
-import { computeFeatures, featureConfig, packClips, resampleClips, type FeatureConfig } from './features/index.js';
+import { clipTooShort, computeFeatures, featureConfig, packClips, resampleClips, type FeatureConfig } from './features/index.js';
 import { readSafetensors, writeSafetensors } from './io/safetensors.js';
 
 export interface ExtractOptions {
@@ -107,7 +107,10 @@ async function extractWith(backend: Backend, inputs: readonly string[], options:
     });
   report();
 
-  const loader = loadCorpus(items, { onError: ({ source, error }) => skipped.push({ source, error: error.problem }) });
+  const loader = loadCorpus(items, {
+    onError: ({ source, error }) => skipped.push({ source, error: error.problem }),
+    check: (clip) => clipTooShort(clip.samples.length, clip.sampleRate, config),
+  });
   const collect = (batch: LoadedClip[], result: ClipFeatures) => {
     bands = result.bands;
     batch.forEach(({ item, clip }, i) => {
