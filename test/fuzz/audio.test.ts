@@ -12,7 +12,7 @@ import { hasSharedData, RAVDESS_FLAC, RAVDESS_ZIP_01 } from '../audio/fixtures.j
 import { constantFlac } from '../audio/flac-builder.js';
 import { BITS, buildWav, encodeFrames, testSignal, type Encoding } from '../audio/wav-builder.js';
 import { mutate, mutations, type Target } from './mutate.js';
-import { checkClip, fuzz, logCaseCounts, validOrOwnError } from './oracle.js';
+import { checkClip, fuzz, FUZZ_TIMEOUT_MS, logCaseCounts, validOrOwnError } from './oracle.js';
 
 logCaseCounts('audio.test.ts');
 
@@ -84,12 +84,12 @@ describe('fuzz: WAV reader', () => {
       if (wellFormed(spec)) expect(outcome, JSON.stringify(spec)).toBe('valid');
       return outcome;
     });
-  });
+  }, FUZZ_TIMEOUT_MS);
 
   it('generated WAVs, then mutated bytes', async () => {
     const target: Target = { regions: [[0, 64]], fields: [4, 16, 20, 22, 24, 28, 32, 34, 40], ids: CHUNK_IDS };
     await fuzz('wav generated, mutated', fc.tuple(wavSpec, mutations), ([spec, list]) => decode(mutate(wavOf(spec), target, list), 'mutated.wav'));
-  });
+  }, FUZZ_TIMEOUT_MS);
 });
 
 describe.skipIf(!hasSharedData)('fuzz: real RAVDESS files (needs ../shared/data)', () => {
@@ -97,7 +97,7 @@ describe.skipIf(!hasSharedData)('fuzz: real RAVDESS files (needs ../shared/data)
     const wav = await readZipEntry(RAVDESS_ZIP_01, 'Actor_01/03-01-01-01-01-01-01.wav');
     const target = wavTarget(wav);
     await fuzz('wav from the RAVDESS zip, mutated', mutations, (list) => decode(mutate(wav, target, list), 'Actor_01/03-01-01-01-01-01-01.wav'));
-  });
+  }, FUZZ_TIMEOUT_MS);
 
   const flacNames = readdirSync(join(RAVDESS_FLAC, 'Actor_01')).filter((name) => name.endsWith('.flac')).slice(0, 3);
   const flacs = flacNames.map((name) => new Uint8Array(readFileSync(join(RAVDESS_FLAC, 'Actor_01', name))));
@@ -106,7 +106,7 @@ describe.skipIf(!hasSharedData)('fuzz: real RAVDESS files (needs ../shared/data)
 
   it('16 kHz FLACs, mutated', async () => {
     await fuzz('flac from RAVDESS, mutated', fc.tuple(fc.nat(), mutations), ([pick, list]) => decode(mutate(flacs[pick % flacs.length], flacTarget, list), 'mutated.flac'));
-  });
+  }, FUZZ_TIMEOUT_MS);
 
   it('16 kHz FLACs with STREAMINFO rate (0 Hz included), channels, bit depth and total sample count rewritten', async () => {
     const fields = fc.record({
@@ -125,7 +125,7 @@ describe.skipIf(!hasSharedData)('fuzz: real RAVDESS files (needs ../shared/data)
       new DataView(bytes.buffer).setUint32(22, total % 2 ** 32);
       return decode(bytes, 'streaminfo.flac');
     });
-  });
+  }, FUZZ_TIMEOUT_MS);
 });
 
 describe('fuzz: FLAC reader on generated streams', () => {
@@ -143,7 +143,7 @@ describe('fuzz: FLAC reader on generated streams', () => {
       const bytes = constantFlac({ ...s, totalSamples: s.totalSamples ?? undefined });
       return decode(list ? mutate(bytes, target, list) : bytes, 'constant.flac');
     });
-  });
+  }, FUZZ_TIMEOUT_MS);
 });
 
 /** The hot spots of a real WAV: its header up to the data, and every chunk's size field and fmt's fields. */

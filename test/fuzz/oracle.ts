@@ -31,6 +31,9 @@ const WANTED = Number(process.env.SER_GPU_FUZZ_RUNS ?? CI_TOTAL);
 if (!(Number.isInteger(WANTED) && WANTED > 0)) throw new Error(`SER_GPU_FUZZ_RUNS must be a positive whole number, got ${process.env.SER_GPU_FUZZ_RUNS}`);
 const SEED = process.env.SER_GPU_FUZZ_SEED === undefined ? undefined : Number(process.env.SER_GPU_FUZZ_SEED);
 
+/** A test's time limit: the configured two minutes, scaled with SER_GPU_FUZZ_RUNS for longer runs. */
+export const FUZZ_TIMEOUT_MS = 120_000 * Math.max(1, WANTED / CI_TOTAL);
+
 export function runsOf(name: PropertyName): number {
   return Math.max(1, Math.round((CI_RUNS[name] * WANTED) / CI_TOTAL));
 }

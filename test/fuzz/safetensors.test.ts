@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseSafetensors, type SafetensorsFile } from '../../src/io/safetensors.js';
 import { mutate, mutations, type Target } from './mutate.js';
-import { fuzz, logCaseCounts, validOrOwnError } from './oracle.js';
+import { fuzz, FUZZ_TIMEOUT_MS, logCaseCounts, validOrOwnError } from './oracle.js';
 
 logCaseCounts('safetensors.test.ts');
 
@@ -53,7 +53,7 @@ describe('fuzz: safetensors reader on the golden files', () => {
       const target: Target = { regions: [[0, 8], [8, 8 + headerLength], [8 + headerLength - 64, 8 + headerLength + 64]], fields: [0, 4, 7, 8] };
       return parse(mutate(golden.bytes, target, list), golden.name);
     });
-  });
+  }, FUZZ_TIMEOUT_MS);
 
   it('header rewrites that keep valid JSON but break its promises', async () => {
     const value = fc.oneof(
@@ -111,5 +111,5 @@ describe('fuzz: safetensors reader on the golden files', () => {
       bytes.set(data, 8 + json.length);
       return parse(bytes, golden.name);
     });
-  });
+  }, FUZZ_TIMEOUT_MS);
 });

@@ -11,7 +11,7 @@ import { isAudioFileName, listZipAudio, readZipMember, zipSource } from '../../s
 import { hasSharedData, RAVDESS_ZIP_01, scratchFolder } from '../audio/fixtures.js';
 import { buildWav, encodeFrames, testSignal } from '../audio/wav-builder.js';
 import { mutate, mutations, type Target } from './mutate.js';
-import { checkClip, fuzz, logCaseCounts, validOrOwnError } from './oracle.js';
+import { checkClip, fuzz, FUZZ_TIMEOUT_MS, logCaseCounts, validOrOwnError } from './oracle.js';
 
 logCaseCounts('zip.test.ts');
 
@@ -88,7 +88,7 @@ describe.skipIf(!hasSharedData)('fuzz: zip reader on the real RAVDESS archive (n
     expect(unmutated.members).toHaveLength(3);
     const target = zipTarget(trimmed);
     await fuzz('zip from RAVDESS (trimmed), mutated', fc.tuple(mutations, fc.nat()), async ([list, pick]) => (await listAndRead(mutate(trimmed, target, list), pick)).outcome);
-  });
+  }, FUZZ_TIMEOUT_MS);
 });
 
 describe('fuzz: zip reader on generated archives with hostile member names', () => {
@@ -119,5 +119,5 @@ describe('fuzz: zip reader on generated archives with hostile member names', () 
       }
       return (await listAndRead(mutate(bytes, zipTarget(bytes), mutated), pick)).outcome;
     });
-  });
+  }, FUZZ_TIMEOUT_MS);
 });
