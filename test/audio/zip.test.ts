@@ -6,6 +6,7 @@ import { AudioDecodeError, listZipAudio, readAudio, readZipMember, zipSource } f
 import { MAX_MEMBER_BYTES } from '../../src/audio/zip.js';
 import { hasSharedData, RAVDESS_FLAC, RAVDESS_ZIP_01, scratchFolder } from './fixtures.js';
 import { buildWav, encodeFrames, testSignal } from './wav-builder.js';
+import { zipOf } from './zip-builder.js';
 
 const signal = testSignal(400, 1);
 const wav = buildWav({ formatTag: 1, channels: 1, sampleRate: 8000, bitsPerSample: 16, data: encodeFrames(signal, 'pcm16') });
@@ -132,11 +133,12 @@ describe('zip archives that lie about their members', () => {
 
 describe('zip member names: any Unicode, spaces, quotes, and paths that climb out', () => {
   const folder = scratchFolder();
-  const names = ['Actor 01/ça va "quoted".wav', '情感/快乐 😀.wav', "it's/a b.wav", '../../escape.wav', '/absolute/x.wav', 'C:\\windows\\y.wav'];
+  const names = ['Actor 01/ça va "quoted".wav', '情感/快乐 😀.wav', "it's/a b.wav", '../../escape.wav', '/absolute/x.wav', 'C:\\windows\\y.wav', '__proto__.wav', 'constructor/toString.wav'];
   const archive = join(folder, 'names "and" ünïcode.zip');
 
   it('lists and reads every member in place, without writing anything to disk', async () => {
-    writeFileSync(archive, zipSync(Object.fromEntries(names.map((name) => [name, [wav, { level: 6 }]]))));
+    // zipOf, not fflate's zipSync, which keeps members in a plain object and cannot hold "__proto__".
+    writeFileSync(archive, zipOf(names.map((name) => [name, wav] as const)));
     const before = readdirSync(folder);
     expect(await listZipAudio(archive)).toEqual([...names].sort());
     for (const name of names) {
