@@ -6,7 +6,7 @@ import { AUDIO_EXTENSIONS } from './audio/index.js';
 import type { Backend, BackendChoice } from './backend/types.js';
 import { withBackend } from './backend/lifecycle.js';
 import { loadCorpus, scanCorpus, labelVocabulary, type CorpusItem, type LoadedClip } from './data/index.js';
-import { featureConfig, type FeatureConfig } from './features/index.js';
+import { clipTooShort, featureConfig, type FeatureConfig } from './features/index.js';
 import { clipFeatures, type ClipFeatures } from './features/clip-features.js';
 import type { FeatureFile } from './data/feature-file.js';
 
@@ -88,7 +88,10 @@ async function extractWith(backend: Backend, inputs: readonly string[], options:
     });
   report();
 
-  const loader = loadCorpus(items, { onError: ({ source, error }) => skipped.push({ source, error: error.problem }) });
+  const loader = loadCorpus(items, {
+    onError: ({ source, error }) => skipped.push({ source, error: error.problem }),
+    check: (clip) => clipTooShort(clip.samples.length, clip.sampleRate, config),
+  });
   const collect = (batch: LoadedClip[], result: ClipFeatures) => {
     bands = result.bands;
     batch.forEach(({ item, clip }, i) => {
