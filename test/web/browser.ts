@@ -38,7 +38,8 @@ export interface AppPage {
 export const REQUIRE_BROWSER = process.env.CI === 'true' || process.env.SER_GPU_REQUIRE_BROWSER === '1';
 
 const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
-export const CHROMIUM = process.env.SER_GPU_CHROMIUM ?? CANDIDATES.find((path) => existsSync(path)) ?? null;
+const named = process.env.SER_GPU_CHROMIUM;
+export const CHROMIUM = named ? (existsSync(named) ? named : null) : (CANDIDATES.find((path) => existsSync(path)) ?? null);
 
 /** WebGPU in headless Chromium on Linux: the unsafe-WebGPU switch, and Vulkan, which SwiftShader provides. */
 const WEBGPU_ARGS = ['--no-sandbox', '--enable-unsafe-webgpu', '--enable-features=Vulkan'];
@@ -50,9 +51,14 @@ export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
 
 /** Why the browser suites cannot run here (no chromium, or no WebGPU adapter in it), or null. */
 async function missing(): Promise<string | null> {
-  if (!CHROMIUM) return 'no chromium (apt-get install chromium, or set SER_GPU_CHROMIUM)';
+  if (!CHROMIUM) return named ? `no chromium at SER_GPU_CHROMIUM=${named}` : 'no chromium (apt-get install chromium, or set SER_GPU_CHROMIUM)';
+  let browser: Browser;
+  try {
+    browser = await launchChromium();
+  } catch (error) {
+    return `${CHROMIUM} does not start: ${(error as Error).message.split('\n')[0]}`;
+  }
   const server = await startStaticServer({ mounts: {} });
-  const browser = await launchChromium();
   try {
     const page = await browser.newPage();
     await page.goto(server.url + 'blank'); // a 404 page, but an origin on 127.0.0.1: a secure context
