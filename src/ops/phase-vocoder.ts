@@ -1,0 +1,401 @@
+// Time stretching by a phase vocoder, as librosa.effects.time_stretch: the complex STFT of every clip
+// (shaders/augment_fft.wgsl: framing, then radix-2 Stockham stages), the vocoder with each clip's own rate
+// (shaders/phase_vocoder.wgsl), the inverse FFT (the same stages with conjugate twiddles) and weighted
+// overlap-add (shaders/overlap_add.wgsl). gpu.js kernels on the CPU backend, except the vocoder's running
+// phase sum, a scan that gpu.js (one independent value per thread) cannot express: a host loop there.
+import type { Backend, CpuBackend, CpuKernelFunction } from '../backend/types.js';
+import type { ClipBatch } from '../features/batch.js';
+import { constantTensor } from '../features/constants.js';
+import { analysisWindow } from '../features/filters.js';
+import { stockhamStageCpuKernel } from '../features/stft.js';
+import { grid1d, groups } from '../gpu/grid.js';
+import type { Tensor } from '../tensor.js';
+
+export interface StretchOptions {
+  /** FFT size (a power of two) and hop of the vocoder's STFT, in samples. */
+  nFft: number;
+  hop: number;
+}
+
+/** Rates are multiples of 2^-16 (q / 65536), so that output frame t reads input position t q / 2^16 exactly. */
+export const RATE_ONE = 65536;
+const MAX_Q = 2 ** 18;
+const WG = 256;
+
+/** A rate as q / 2^16: q = round(rate 2^16); rates from 2^-16 to 4. */
+export function quantizeRate(rate: number): number {
+  const q = Math.round(rate * RATE_ONE);
+  if (!(q >= 1 && q < MAX_Q)) throw new Error(`time stretch: rate ${rate} is outside (0, 4)`);
+  return q;
+}
+
+/** librosa's frame count with center=True: 1 + floor(length / hop). */
+const frameCount = (length: number, hop: number) => 1 + Math.floor(length / hop);
+/** len(np.arange(0, frames, q / 2^16)): the t with t q < frames 2^16. */
+const stretchedFrames = (frames: number, q: number) => Math.ceil((frames * RATE_ONE) / q);
+/** Python's round(): half to even. */
+function roundHalfEven(x: number): number {
+  const r = Math.round(x);
+  return Math.abs(x - Math.trunc(x)) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+/** int(round(length / rate)) for rate q / 2^16. */
+export const stretchedLength = (length: number, q: number) => roundHalfEven((length * RATE_ONE) / q);
+
+function checkOptions(o: StretchOptions): void {
+  if (!Number.isInteger(Math.log2(o.nFft)) || o.nFft < 4) throw new Error(`time stretch: nFft ${o.nFft} is not a power of two >= 4`);
+  if (!Number.isInteger(o.hop) || o.hop < 1 || o.hop > o.nFft) throw new Error(`time stretch: hop ${o.hop} is not in 1..nFft`);
+}
+
+function windowTensor(backend: Backend, nFft: number): Tensor {
+  return constantTensor(backend, `augment.hann.${nFft}`, () => ({ data: Float32Array.from(analysisWindow('hann', nFft, nFft)), shape: [nFft] }));
+}
+
+/** [M] complex exp(-+pi i k / M), the twiddles of stockhamStageCpuKernel and augment_fft.wgsl's fft_stage. */
+function twiddleTensor(backend: Backend, m: number, inverse: boolean): Tensor {
+  return constantTensor(backend, `augment.twiddles.${m}.${inverse}`, () => {
+    const data = new Float32Array(2 * m);
+    for (let k = 0; k < m; k++) {
+      data[2 * k] = Math.cos((Math.PI * k) / m);
+      data[2 * k + 1] = (inverse ? 1 : -1) * Math.sin((Math.PI * k) / m);
+    }
+    return { data, shape: [m, 2] };
+  });
+}
+
+/** The complex STFT [N, maxFrames, nFft, 2] (full spectra; frames past a clip's last are zero) and frame counts. */
+export function complexStft(backend: Backend, batch: ClipBatch, o: StretchOptions): { z: Tensor; frames: number[] } {
+  checkOptions(o);
+  const frames = batch.lengths.map((n) => frameCount(n, o.hop));
+  const maxFrames = Math.max(...frames);
+  const n = frames.length * maxFrames * o.nFft;
+  const table = new Uint32Array(4 * frames.length);
+  frames.forEach((f, c) => table.set([batch.offsets[c], batch.lengths[c], f, 0], 4 * c));
+  const clips = backend.upload(table, [frames.length, 4], 'u32');
+  const window = windowTensor(backend, o.nFft);
+  let z: Tensor;
+  if (backend.kind === 'webgpu') {
+    checkBinding(backend, 8 * n);
+    z = backend.empty([frames.length, maxFrames, o.nFft, 2]);
+    backend.runtime.run({
+      shader: 'augment_fft',
+      entry: 'frames',
+      constants: { WG },
+      uniforms: [o.hop, o.nFft, maxFrames, n, 0],
+      buffers: [batch.samples.buffer, clips.buffer, window.buffer, z.buffer],
+      workgroups: grid1d(n, WG),
+    });
+  } else {
+    const values = backend.kernel('augment.stft_frames', framesCpuKernel, 2 * n)(batch.samples.host, clips.host, window.host, maxFrames, o.nFft, o.hop);
+    z = backend.wrap(values as Float32Array, [frames.length, maxFrames, o.nFft, 2]);
+  }
+  clips.dispose();
+  const spectra = fft(backend, z, false);
+  z.dispose();
+  return { z: spectra, frames };
+}
+
+function checkBinding(backend: Backend & { kind: 'webgpu' }, bytes: number): void {
+  const limit = backend.adapter.limits.maxStorageBufferBindingSize;
+  if (bytes > limit) throw new Error(`time stretch: the batch's spectra take ${bytes} bytes, over the adapter's ${limit}-byte binding limit: use smaller batches`);
+}
+
+/** The DFT (or the inverse, not divided by M) of each row of z [..., M, 2], M a power of two. */
+export function fft(backend: Backend, z: Tensor, inverse: boolean): Tensor {
+  const m = z.shape[z.shape.length - 2];
+  const n = z.size / 2;
+  const twiddles = twiddleTensor(backend, m, inverse);
+  let current = z;
+  for (let span = 1; span < m; span *= 2) {
+    let next: Tensor;
+    if (backend.kind === 'webgpu') {
+      next = backend.empty(z.shape);
+      backend.runtime.run({
+        shader: 'augment_fft',
+        entry: 'fft_stage',
+        constants: { WG },
+        uniforms: [0, m, 0, n, span],
+        buffers: [current.buffer, twiddles.buffer, next.buffer],
+        workgroups: grid1d(n, WG),
+      });
+    } else {
+      next = backend.wrap(backend.kernel('augment.fft_stage', stockhamStageCpuKernel, 2 * n)(current.host, twiddles.host, m, span) as Float32Array, z.shape);
+    }
+    if (current !== z) current.dispose();
+    current = next;
+  }
+  // M = 1 has no stages: return a copy, so the caller owns what it gets either way.
+  return current === z ? copyTensor(backend, z) : current;
+}
+
+function copyTensor(backend: Backend, t: Tensor): Tensor {
+  if (backend.kind === 'cpu') return backend.wrap(t.host, t.shape);
+  const out = backend.empty(t.shape);
+  backend.runtime.copy(t.buffer, out.buffer, t.byteLength);
+  return out;
+}
+
+/** Stretched spectra [N, maxOut, M, 2] of spectra z [N, maxFrames, M, 2] by rates q / 2^16, and their frame counts. */
+export function phaseVocoder(backend: Backend, z: Tensor, frames: readonly number[], q: readonly number[], hop: number): { zs: Tensor; outFrames: number[] } {
+  const [N, maxFrames, m] = z.shape;
+  const outFrames = frames.map((f, c) => stretchedFrames(f, q[c]));
+  const maxOut = Math.max(...outFrames);
+  const table = new Uint32Array(4 * N);
+  frames.forEach((f, c) => table.set([f, outFrames[c], q[c], 0], 4 * c));
+  const clips = backend.upload(table, [N, 4], 'u32');
+  let zs: Tensor;
+  if (backend.kind === 'webgpu') {
+    checkBinding(backend, 8 * N * maxOut * m);
+    zs = backend.empty([N, maxOut, m, 2]);
+    backend.runtime.run({
+      shader: 'phase_vocoder',
+      constants: { WG: 64 },
+      uniforms: [m, hop, maxFrames, maxOut],
+      buffers: [z.buffer, clips.buffer, zs.buffer],
+      workgroups: [groups(m / 2 + 1, 64), N],
+    });
+  } else {
+    zs = phaseVocoderCpu(backend, z, clips, outFrames, hop);
+  }
+  clips.dispose();
+  return { zs, outFrames };
+}
+
+function phaseVocoderCpu(backend: CpuBackend, z: Tensor, clips: Tensor, outFrames: readonly number[], hop: number): Tensor {
+  const [N, maxFrames, m] = z.shape;
+  const maxOut = Math.max(...outFrames);
+  const bins = m / 2 + 1;
+  const size = N * maxOut * bins;
+  const args = [z.host, clips.host, maxFrames, maxOut, m, hop] as const;
+  const mag = backend.kernel('augment.vocoder_mag', vocoderMagCpuKernel, size)(...args) as Float32Array;
+  const step = backend.kernel('augment.vocoder_step', vocoderStepCpuKernel, size)(...args) as Float32Array;
+  // The running phase: phase[t] = angle(D[0]) + sum of steps before t, kept in [-pi, pi) as in the shader.
+  const phase = new Float32Array(size);
+  for (let c = 0; c < N; c++) {
+    for (let k = 0; k < bins; k++) {
+      const d0 = (c * maxFrames * m + k) * 2;
+      let acc = Math.atan2(z.host[d0 + 1], z.host[d0]);
+      for (let t = 0; t < outFrames[c]; t++) {
+        const i = (c * maxOut + t) * bins + k;
+        phase[i] = acc;
+        acc = princarg(acc + step[i]);
+      }
+    }
+  }
+  const zs = backend.kernel('augment.vocoder_spectra', vocoderSpectraCpuKernel, 2 * N * maxOut * m)(mag, phase, m, bins) as Float32Array;
+  return backend.wrap(zs, [N, maxOut, m, 2]);
+}
+
+const princarg = (x: number) => x - 2 * Math.PI * Math.round(x / (2 * Math.PI));
+
+/** Inverse STFT by weighted overlap-add of stretched spectra zs [N, maxOut, M, 2]: clips of `lengths` samples. */
+export function inverseStft(backend: Backend, zs: Tensor, outFrames: readonly number[], lengths: readonly number[], hop: number): ClipBatch {
+  const [N, maxOut, m] = zs.shape;
+  const frames = outFrames.map((f, c) => Math.min(f, Math.ceil((lengths[c] + 2 * Math.floor(m / 2)) / hop)));
+  const offsets: number[] = [];
+  let total = 0;
+  for (const n of lengths) {
+    offsets.push(total);
+    total += n;
+  }
+  const table = new Uint32Array(4 * N);
+  lengths.forEach((n, c) => table.set([offsets[c], n, frames[c], 0], 4 * c));
+  const clips = backend.upload(table, [N, 4], 'u32');
+  const frameSignals = fft(backend, zs, true);
+  const window = windowTensor(backend, m);
+  let samples: Tensor;
+  if (backend.kind === 'webgpu') {
+    samples = backend.empty([total]);
+    backend.runtime.run({
+      shader: 'overlap_add',
+      constants: { WG },
+      uniforms: [hop, m, maxOut],
+      buffers: [frameSignals.buffer, clips.buffer, window.buffer, samples.buffer],
+      workgroups: [groups(Math.max(...lengths), WG), N],
+    });
+  } else {
+    const values = backend.kernel('augment.overlap_add', overlapAddCpuKernel, total)(frameSignals.host, clips.host, window.host, N, maxOut, m, hop);
+    samples = backend.wrap(values as Float32Array, [total]);
+  }
+  frameSignals.dispose();
+  clips.dispose();
+  return { samples, offsets, lengths: [...lengths] };
+}
+
+/** Every clip time-stretched by its rate (q / 2^16; > 1 is faster): round(length / rate) samples, as librosa. */
+export function timeStretch(backend: Backend, batch: ClipBatch, q: readonly number[], o: StretchOptions): ClipBatch {
+  if (q.length !== batch.lengths.length) throw new Error(`time stretch: ${q.length} rates for ${batch.lengths.length} clips`);
+  const { z, frames } = complexStft(backend, batch, o);
+  const { zs, outFrames } = phaseVocoder(backend, z, frames, q, o.hop);
+  z.dispose();
+  const out = inverseStft(backend, zs, outFrames, batch.lengths.map((n, c) => stretchedLength(n, q[c])), o.hop);
+  zs.dispose();
+  return out;
+}
+
+// gpu.js kernels. Complex tensors are flat (re, im) pairs.
+
+/** Windowed frames as complex pairs; the clip table rows are (offset, length, frames, 0). */
+const framesCpuKernel: CpuKernelFunction = function (samples: number[], clips: number[], window: number[], maxFrames: number, m: number, hop: number) {
+  const i = this.thread.x;
+  if (i % 2 === 1) return 0;
+  const e = Math.floor(i / 2) % m;
+  const slot = Math.floor(i / (2 * m));
+  const c = Math.floor(slot / maxFrames);
+  const t = slot % maxFrames;
+  const pos = t * hop + e - Math.floor(m / 2);
+  if (t >= clips[4 * c + 2] || pos < 0 || pos >= clips[4 * c + 1]) return 0;
+  return samples[clips[4 * c] + pos] * window[e];
+};
+
+/** |D[f]| (1 - alpha) + |D[f + 1]| alpha at output frame t, bin k: [N, maxOut, M/2 + 1]. */
+const vocoderMagCpuKernel: CpuKernelFunction = function (z: number[], clips: number[], maxFrames: number, maxOut: number, m: number, hop: number) {
+  const bins = m / 2 + 1;
+  const k = this.thread.x % bins;
+  const t = Math.floor(this.thread.x / bins) % maxOut;
+  const c = Math.floor(this.thread.x / (bins * maxOut));
+  if (t >= clips[4 * c + 1]) return 0;
+  const pos = t * clips[4 * c + 2];
+  const f = Math.floor(pos / 65536);
+  const alpha = (pos - f * 65536) / 65536;
+  let m0 = 0;
+  let m1 = 0;
+  const base = (c * maxFrames + f) * m + k;
+  if (f < clips[4 * c]) m0 = Math.sqrt(z[2 * base] * z[2 * base] + z[2 * base + 1] * z[2 * base + 1]);
+  if (f + 1 < clips[4 * c]) m1 = Math.sqrt(z[2 * (base + m)] * z[2 * (base + m)] + z[2 * (base + m) + 1] * z[2 * (base + m) + 1]);
+  return (1 - alpha) * m0 + alpha * m1;
+};
+
+/** The phase step after output frame t: adv_k + princarg(angle D[f + 1] - angle D[f] - adv_k). */
+const vocoderStepCpuKernel: CpuKernelFunction = function (z: number[], clips: number[], maxFrames: number, maxOut: number, m: number, hop: number) {
+  const bins = m / 2 + 1;
+  const k = this.thread.x % bins;
+  const t = Math.floor(this.thread.x / bins) % maxOut;
+  const c = Math.floor(this.thread.x / (bins * maxOut));
+  if (t >= clips[4 * c + 1]) return 0;
+  const pos = t * clips[4 * c + 2];
+  const f = Math.floor(pos / 65536);
+  const base = (c * maxFrames + f) * m + k;
+  let a0 = 0;
+  let a1 = 0;
+  if (f < clips[4 * c]) a0 = Math.atan2(z[2 * base + 1], z[2 * base]);
+  if (f + 1 < clips[4 * c]) a1 = Math.atan2(z[2 * (base + m) + 1], z[2 * (base + m)]);
+  const adv = (2 * Math.PI * ((k * hop) % m)) / m;
+  const d = a1 - a0 - adv;
+  return adv + d - 2 * Math.PI * Math.round(d / (2 * Math.PI));
+};
+
+/** Full Hermitian spectra [N, maxOut, M, 2] from magnitudes and phases [N, maxOut, M/2 + 1]. */
+const vocoderSpectraCpuKernel: CpuKernelFunction = function (mag: number[], phase: number[], m: number, bins: number) {
+  const i = this.thread.x;
+  const im = i % 2;
+  const e = Math.floor(i / 2) % m;
+  const row = Math.floor(i / (2 * m));
+  const k = e <= m / 2 ? e : m - e;
+  const j = row * bins + k;
+  if (im === 0) return mag[j] * Math.cos(phase[j]);
+  if (k === 0 || k === m / 2) return 0;
+  return (e <= m / 2 ? 1 : -1) * mag[j] * Math.sin(phase[j]);
+};
+
+/** Overlap-add of inverse FFTs; the clip table rows are (offset, length, frames used, 0). */
+const overlapAddCpuKernel: CpuKernelFunction = function (zt: number[], clips: number[], window: number[], N: number, maxFrames: number, m: number, hop: number) {
+  const i = this.thread.x;
+  let c = 0;
+  for (let k = 1; k < N; k++) if (clips[4 * k] <= i) c = k;
+  const p = i - clips[4 * c] + m / 2;
+  const first = p >= m ? Math.floor((p - m) / hop) + 1 : 0;
+  const last = Math.min(Math.floor(p / hop) + 1, clips[4 * c + 2]);
+  let sum = 0;
+  let env = 0;
+  for (let t = first; t < last; t++) {
+    const e = p - t * hop;
+    sum += window[e] * zt[2 * ((c * maxFrames + t) * m + e)];
+    env += window[e] * window[e];
+  }
+  sum /= m;
+  return env > 1.1754944e-38 ? sum / env : sum;
+};
+
+// Float64 references, written from librosa's definitions (stft, phase_vocoder, istft) with a direct DFT.
+
+/** librosa.stft(center=True, pad_mode='constant', window='hann') of one clip: [frames][bins] complex. */
+export function stftComplexReference(x: ArrayLike<number>, nFft: number, hop: number): { re: Float64Array; im: Float64Array }[] {
+  const w = analysisWindow('hann', nFft, nFft);
+  return Array.from({ length: frameCount(x.length, hop) }, (_, t) => {
+    const frame = Float64Array.from({ length: nFft }, (_, e) => {
+      const pos = t * hop + e - nFft / 2;
+      return pos >= 0 && pos < x.length ? x[pos] * w[e] : 0;
+    });
+    const re = new Float64Array(nFft / 2 + 1);
+    const im = new Float64Array(nFft / 2 + 1);
+    for (let k = 0; k <= nFft / 2; k++) {
+      for (let e = 0; e < nFft; e++) {
+        const a = (-2 * Math.PI * ((k * e) % nFft)) / nFft;
+        re[k] += frame[e] * Math.cos(a);
+        im[k] += frame[e] * Math.sin(a);
+      }
+    }
+    return { re, im };
+  });
+}
+
+/** librosa.phase_vocoder, literally (the phase accumulates unwrapped, in float64). */
+export function phaseVocoderReference(D: { re: Float64Array; im: Float64Array }[], rate: number, nFft: number, hop: number): { re: Float64Array; im: Float64Array }[] {
+  const bins = nFft / 2 + 1;
+  const zero = { re: new Float64Array(bins), im: new Float64Array(bins) };
+  const col = (f: number) => (f < D.length ? D[f] : zero);
+  const angle = (d: { re: Float64Array; im: Float64Array }, k: number) => Math.atan2(d.im[k], d.re[k]);
+  const phase = Float64Array.from({ length: bins }, (_, k) => angle(D[0], k));
+  const out: { re: Float64Array; im: Float64Array }[] = [];
+  for (let t = 0; t * rate < D.length; t++) {
+    const step = t * rate;
+    const f = Math.floor(step);
+    const alpha = step - f;
+    const re = new Float64Array(bins);
+    const im = new Float64Array(bins);
+    for (let k = 0; k < bins; k++) {
+      const [d0, d1] = [col(f), col(f + 1)];
+      const mag = (1 - alpha) * Math.hypot(d0.re[k], d0.im[k]) + alpha * Math.hypot(d1.re[k], d1.im[k]);
+      re[k] = mag * Math.cos(phase[k]);
+      im[k] = mag * Math.sin(phase[k]);
+      const adv = (hop * 2 * Math.PI * k) / nFft;
+      let d = angle(d1, k) - angle(d0, k) - adv;
+      d -= 2 * Math.PI * Math.round(d / (2 * Math.PI));
+      phase[k] += adv + d;
+    }
+    out.push({ re, im });
+  }
+  return out;
+}
+
+/** librosa.istft(center=True, window='hann', length) from half spectra, with a direct inverse real DFT. */
+export function istftReference(S: { re: Float64Array; im: Float64Array }[], nFft: number, hop: number, length: number): Float64Array {
+  const w = analysisWindow('hann', nFft, nFft);
+  const frames = Math.min(S.length, Math.ceil((length + nFft) / hop));
+  const padded = new Float64Array(nFft + hop * (frames - 1));
+  const env = new Float64Array(padded.length);
+  for (let t = 0; t < frames; t++) {
+    for (let e = 0; e < nFft; e++) {
+      // irfft: DC and Nyquist contribute their real parts once, the other bins twice.
+      let v = S[t].re[0] + S[t].re[nFft / 2] * (e % 2 === 0 ? 1 : -1);
+      for (let k = 1; k < nFft / 2; k++) {
+        const a = (2 * Math.PI * ((k * e) % nFft)) / nFft;
+        v += 2 * (S[t].re[k] * Math.cos(a) - S[t].im[k] * Math.sin(a));
+      }
+      padded[t * hop + e] += (w[e] * v) / nFft;
+      env[t * hop + e] += w[e] * w[e];
+    }
+  }
+  return Float64Array.from({ length }, (_, n) => {
+    const p = n + nFft / 2;
+    if (p >= padded.length) return 0;
+    return env[p] > 1.1754944e-38 ? padded[p] / env[p] : padded[p];
+  });
+}
+
+/** librosa.effects.time_stretch(y, rate, n_fft, hop_length), in float64. */
+export function timeStretchReference(x: ArrayLike<number>, rate: number, o: StretchOptions): Float64Array {
+  const stretched = phaseVocoderReference(stftComplexReference(x, o.nFft, o.hop), rate, o.nFft, o.hop);
+  return istftReference(stretched, o.nFft, o.hop, roundHalfEven(x.length / rate));
+}
