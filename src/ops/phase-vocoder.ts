@@ -319,9 +319,15 @@ const overlapAddCpuKernel: CpuKernelFunction = function (zt: number[], clips: nu
 
 // Float64 references, written from librosa's definitions (stft, phase_vocoder, istft) with a direct DFT.
 
+/** cos and sin of 2 pi j / n, j < n: the direct DFTs' roots of unity. */
+function unitRoots(n: number): { cos: Float64Array; sin: Float64Array } {
+  return { cos: Float64Array.from({ length: n }, (_, j) => Math.cos((2 * Math.PI * j) / n)), sin: Float64Array.from({ length: n }, (_, j) => Math.sin((2 * Math.PI * j) / n)) };
+}
+
 /** librosa.stft(center=True, pad_mode='constant', window='hann') of one clip: [frames][bins] complex. */
 export function stftComplexReference(x: ArrayLike<number>, nFft: number, hop: number): { re: Float64Array; im: Float64Array }[] {
   const w = analysisWindow('hann', nFft, nFft);
+  const roots = unitRoots(nFft);
   return Array.from({ length: frameCount(x.length, hop) }, (_, t) => {
     const frame = Float64Array.from({ length: nFft }, (_, e) => {
       const pos = t * hop + e - nFft / 2;
@@ -331,9 +337,8 @@ export function stftComplexReference(x: ArrayLike<number>, nFft: number, hop: nu
     const im = new Float64Array(nFft / 2 + 1);
     for (let k = 0; k <= nFft / 2; k++) {
       for (let e = 0; e < nFft; e++) {
-        const a = (-2 * Math.PI * ((k * e) % nFft)) / nFft;
-        re[k] += frame[e] * Math.cos(a);
-        im[k] += frame[e] * Math.sin(a);
+        re[k] += frame[e] * roots.cos[(k * e) % nFft];
+        im[k] -= frame[e] * roots.sin[(k * e) % nFft];
       }
     }
     return { re, im };
@@ -372,6 +377,7 @@ export function phaseVocoderReference(D: { re: Float64Array; im: Float64Array }[
 /** librosa.istft(center=True, window='hann', length) from half spectra, with a direct inverse real DFT. */
 export function istftReference(S: { re: Float64Array; im: Float64Array }[], nFft: number, hop: number, length: number): Float64Array {
   const w = analysisWindow('hann', nFft, nFft);
+  const roots = unitRoots(nFft);
   const frames = Math.min(S.length, Math.ceil((length + nFft) / hop));
   const padded = new Float64Array(nFft + hop * (frames - 1));
   const env = new Float64Array(padded.length);
@@ -380,8 +386,7 @@ export function istftReference(S: { re: Float64Array; im: Float64Array }[], nFft
       // irfft: DC and Nyquist contribute their real parts once, the other bins twice.
       let v = S[t].re[0] + S[t].re[nFft / 2] * (e % 2 === 0 ? 1 : -1);
       for (let k = 1; k < nFft / 2; k++) {
-        const a = (2 * Math.PI * ((k * e) % nFft)) / nFft;
-        v += 2 * (S[t].re[k] * Math.cos(a) - S[t].im[k] * Math.sin(a));
+        v += 2 * (S[t].re[k] * roots.cos[(k * e) % nFft] - S[t].im[k] * roots.sin[(k * e) % nFft]);
       }
       padded[t * hop + e] += (w[e] * v) / nFft;
       env[t * hop + e] += w[e] * w[e];
