@@ -1,14 +1,15 @@
 // Time stretching by a phase vocoder, as librosa.effects.time_stretch: the complex STFT of every clip
-// (shaders/augment_fft.wgsl: framing, then radix-2 Stockham stages), the vocoder with each clip's own rate
+// (shaders/augment_fft.wgsl: framing and FFT in workgroup memory), the vocoder with each clip's own rate
 // (shaders/phase_vocoder.wgsl), the inverse FFT (the same stages with conjugate twiddles) and weighted
 // overlap-add (shaders/overlap_add.wgsl). gpu.js kernels on the CPU backend, except the vocoder's running
 // phase sum, a scan that gpu.js (one independent value per thread) cannot express: a host loop there.
+// On the CPU backend the FFTs are src/features/stft.ts's radix-2 Stockham stages.
 import type { Backend, CpuBackend, CpuKernelFunction } from '../backend/types.js';
 import type { ClipBatch } from '../features/batch.js';
 import { constantTensor } from '../features/constants.js';
 import { analysisWindow } from '../features/filters.js';
-import { stockhamStageCpuKernel } from '../features/stft.js';
-import { grid1d, groups } from '../gpu/grid.js';
+import { fftTiling, stockhamStageCpuKernel } from '../features/stft.js';
+import { groups } from '../gpu/grid.js';
 import type { Tensor } from '../tensor.js';
 
 export interface StretchOptions {
@@ -73,26 +74,33 @@ export function complexStft(backend: Backend, batch: ClipBatch, o: StretchOption
   frames.forEach((f, c) => table.set([batch.offsets[c], batch.lengths[c], f, 0], 4 * c));
   const clips = backend.upload(table, [frames.length, 4], 'u32');
   const window = windowTensor(backend, o.nFft);
-  let z: Tensor;
+  let spectra: Tensor;
   if (backend.kind === 'webgpu') {
     checkBinding(backend, 8 * n);
-    z = backend.empty([frames.length, maxFrames, o.nFft, 2]);
+    spectra = backend.empty([frames.length, maxFrames, o.nFft, 2]);
+    const { F, T } = rowTiling(backend, o.nFft, n);
     backend.runtime.run({
       shader: 'augment_fft',
-      entry: 'frames',
-      constants: { WG },
-      uniforms: [o.hop, o.nFft, maxFrames, n, 0],
-      buffers: [batch.samples.buffer, clips.buffer, window.buffer, z.buffer],
-      workgroups: grid1d(n, WG),
+      entry: 'stft',
+      constants: { LOG_M: Math.log2(o.nFft), F, T },
+      uniforms: [o.hop, maxFrames, n],
+      buffers: [twiddleTensor(backend, o.nFft, false).buffer, batch.samples.buffer, clips.buffer, window.buffer, spectra.buffer],
+      workgroups: [Math.ceil(n / o.nFft / F)],
     });
   } else {
     const values = backend.kernel('augment.stft_frames', framesCpuKernel, 2 * n)(batch.samples.host, clips.host, window.host, maxFrames, o.nFft, o.hop);
-    z = backend.wrap(values as Float32Array, [frames.length, maxFrames, o.nFft, 2]);
+    const z = backend.wrap(values as Float32Array, [frames.length, maxFrames, o.nFft, 2]);
+    spectra = fft(backend, z, false);
   }
   clips.dispose();
-  const spectra = fft(backend, z, false);
-  z.dispose();
   return { z: spectra, frames };
+}
+
+/** fft_rows/stft tiling: a row takes 8M bytes of workgroup memory, as a real frame of 2M samples in stft.wgsl. */
+function rowTiling(backend: Backend & { kind: 'webgpu' }, m: number, n: number): { F: number; T: number } {
+  const tiling = fftTiling(backend.adapter, 2 * m);
+  if (Math.ceil(n / m / tiling.F) > 65535) throw new Error(`fft: ${n / m} rows take more than 65,535 workgroups of ${tiling.F}: use smaller batches`);
+  return tiling;
 }
 
 function checkBinding(backend: Backend & { kind: 'webgpu' }, bytes: number): void {
@@ -100,39 +108,36 @@ function checkBinding(backend: Backend & { kind: 'webgpu' }, bytes: number): voi
   if (bytes > limit) throw new Error(`time stretch: the batch's spectra take ${bytes} bytes, over the adapter's ${limit}-byte binding limit: use smaller batches`);
 }
 
-/** The DFT (or the inverse, not divided by M) of each row of z [..., M, 2], M a power of two. */
+/**
+ * The DFT (or the inverse, not divided by M) of each row of z [..., M, 2], M a power of two >= 2: one
+ * workgroup-memory dispatch on WebGPU, log2(M) gpu.js Stockham stages (src/features/stft.ts's) on the CPU.
+ */
 export function fft(backend: Backend, z: Tensor, inverse: boolean): Tensor {
   const m = z.shape[z.shape.length - 2];
+  if (!(m >= 2 && Number.isInteger(Math.log2(m)))) throw new Error(`fft: rows of ${m} values, not a power of two >= 2`);
   const n = z.size / 2;
   const twiddles = twiddleTensor(backend, m, inverse);
+  if (backend.kind === 'webgpu') {
+    const out = backend.empty(z.shape);
+    const { F, T } = rowTiling(backend, m, n);
+    backend.runtime.run({
+      shader: 'augment_fft',
+      entry: 'fft_rows',
+      constants: { LOG_M: Math.log2(m), F, T },
+      uniforms: [0, 0, n],
+      buffers: [twiddles.buffer, z.buffer, out.buffer],
+      workgroups: [Math.ceil(n / m / F)],
+    });
+    return out;
+  }
+  const stage = backend.kernel('augment.fft_stage', stockhamStageCpuKernel, 2 * n);
   let current = z;
   for (let span = 1; span < m; span *= 2) {
-    let next: Tensor;
-    if (backend.kind === 'webgpu') {
-      next = backend.empty(z.shape);
-      backend.runtime.run({
-        shader: 'augment_fft',
-        entry: 'fft_stage',
-        constants: { WG },
-        uniforms: [0, m, 0, n, span],
-        buffers: [current.buffer, twiddles.buffer, next.buffer],
-        workgroups: grid1d(n, WG),
-      });
-    } else {
-      next = backend.wrap(backend.kernel('augment.fft_stage', stockhamStageCpuKernel, 2 * n)(current.host, twiddles.host, m, span) as Float32Array, z.shape);
-    }
+    const next = backend.wrap(stage(current.host, twiddles.host, m, span) as Float32Array, z.shape);
     if (current !== z) current.dispose();
     current = next;
   }
-  // M = 1 has no stages: return a copy, so the caller owns what it gets either way.
-  return current === z ? copyTensor(backend, z) : current;
-}
-
-function copyTensor(backend: Backend, t: Tensor): Tensor {
-  if (backend.kind === 'cpu') return backend.wrap(t.host, t.shape);
-  const out = backend.empty(t.shape);
-  backend.runtime.copy(t.buffer, out.buffer, t.byteLength);
-  return out;
+  return current;
 }
 
 /** Stretched spectra [N, maxOut, M, 2] of spectra z [N, maxFrames, M, 2] by rates q / 2^16, and their frame counts. */
