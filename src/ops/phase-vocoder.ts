@@ -8,7 +8,7 @@ import type { Backend, CpuBackend, CpuKernelFunction } from '../backend/types.js
 import type { ClipBatch } from '../features/batch.js';
 import { constantTensor } from '../features/constants.js';
 import { analysisWindow } from '../features/filters.js';
-import { fftTiling, stockhamStageCpuKernel } from '../features/stft.js';
+import { fftTiling, stockhamStageCpuKernel, type FftTiling } from '../features/stft.js';
 import { groups } from '../gpu/grid.js';
 import type { Tensor } from '../tensor.js';
 
@@ -64,8 +64,9 @@ function twiddleTensor(backend: Backend, m: number, inverse: boolean): Tensor {
   });
 }
 
-/** The complex STFT [N, maxFrames, nFft, 2] (full spectra; frames past a clip's last are zero) and frame counts. */
-export function complexStft(backend: Backend, batch: ClipBatch, o: StretchOptions): { z: Tensor; frames: number[] } {
+/** The complex STFT [N, maxFrames, nFft, 2] (full spectra; frames past a clip's last are zero) and frame counts.
+ * `tiling` overrides the adapter's choice (tests). */
+export function complexStft(backend: Backend, batch: ClipBatch, o: StretchOptions, tiling?: FftTiling): { z: Tensor; frames: number[] } {
   checkOptions(o);
   const frames = batch.lengths.map((n) => frameCount(n, o.hop));
   const maxFrames = Math.max(...frames);
@@ -78,7 +79,7 @@ export function complexStft(backend: Backend, batch: ClipBatch, o: StretchOption
   if (backend.kind === 'webgpu') {
     checkBinding(backend, 8 * n);
     spectra = backend.empty([frames.length, maxFrames, o.nFft, 2]);
-    const { F, T } = rowTiling(backend, o.nFft, n);
+    const { F, T } = tiling ?? rowTiling(backend, o.nFft, n);
     backend.runtime.run({
       shader: 'augment_fft',
       entry: 'stft',
@@ -111,15 +112,16 @@ function checkBinding(backend: Backend & { kind: 'webgpu' }, bytes: number): voi
 /**
  * The DFT (or the inverse, not divided by M) of each row of z [..., M, 2], M a power of two >= 2: one
  * workgroup-memory dispatch on WebGPU, log2(M) gpu.js Stockham stages (src/features/stft.ts's) on the CPU.
+ * `tiling` overrides the adapter's choice (tests).
  */
-export function fft(backend: Backend, z: Tensor, inverse: boolean): Tensor {
+export function fft(backend: Backend, z: Tensor, inverse: boolean, tiling?: FftTiling): Tensor {
   const m = z.shape[z.shape.length - 2];
   if (!(m >= 2 && Number.isInteger(Math.log2(m)))) throw new Error(`fft: rows of ${m} values, not a power of two >= 2`);
   const n = z.size / 2;
   const twiddles = twiddleTensor(backend, m, inverse);
   if (backend.kind === 'webgpu') {
     const out = backend.empty(z.shape);
-    const { F, T } = rowTiling(backend, m, n);
+    const { F, T } = tiling ?? rowTiling(backend, m, n);
     backend.runtime.run({
       shader: 'augment_fft',
       entry: 'fft_rows',

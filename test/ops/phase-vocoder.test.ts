@@ -3,6 +3,7 @@ import type { Backend } from '../../src/backend/types.js';
 import { packClips } from '../../src/features/batch.js';
 import {
   complexStft,
+  fft,
   inverseStft,
   istftReference,
   phaseVocoder,
@@ -13,7 +14,7 @@ import {
   timeStretch,
   timeStretchReference,
 } from '../../src/ops/phase-vocoder.js';
-import { describeBackends } from '../helpers/backends.js';
+import { describeBackends, webgpuBackend } from '../helpers/backends.js';
 import { expectClose } from '../helpers/expect-close.js';
 import { loadGolden } from '../helpers/golden.js';
 
@@ -119,6 +120,25 @@ describeBackends('phase vocoder time stretch vs librosa', (backend: Backend) => 
     expect(() => complexStft(backend, packClips(backend, [y]), { nFft: 500, hop: 128 })).toThrow(/power of two/);
   });
 });
+
+// Real GPUs get one row per workgroup and 64 invocations per row (barriers between stages); lavapipe one
+// invocation per row. Every tiling must give the same numbers.
+for (const tiling of [{ F: 1, T: 64 }, { F: 2, T: 4 }, { F: 8, T: 1 }]) {
+  it(`WebGPU FFT tiling F=${tiling.F} T=${tiling.T}: the STFT and the inverse FFT`, async ({ skip }) => {
+    const backend = webgpuBackend();
+    if (!backend) return skip();
+    const { z, frames } = complexStft(backend, packClips(backend, [y]), O, tiling);
+    expectClose(halfSpectra((await z.read()) as Float32Array, frames[0]), D.data, STFT_TOL, 'stft');
+    // The inverse of the forward transform is M times the frames; compare with the reference's frames.
+    const back = (await fft(backend, z, true, tiling).read()) as Float32Array;
+    const frame = (t: number, e: number) => {
+      const pos = t * O.hop + e - O.nFft / 2;
+      return pos >= 0 && pos < y.length ? y[pos] * (0.5 - 0.5 * Math.cos((2 * Math.PI * e) / O.nFft)) : 0;
+    };
+    const want = Float64Array.from({ length: back.length }, (_, i) => (i % 2 === 0 ? O.nFft * frame(Math.floor(i / 2 / O.nFft), (i / 2) % O.nFft) : 0));
+    expectClose(back, want, { atol: O.nFft * 4e-7, rtol: 0 }, 'inverse');
+  });
+}
 
 it('the float64 references agree with librosa', () => {
   const ref = stftComplexReference(y, O.nFft, O.hop);
