@@ -82,9 +82,16 @@ const resampleCpuKernel: CpuKernelFunction = function (x: number[], clips: numbe
   const m = i - clips[8 * c + 2];
   if (m >= clips[8 * c + 5]) return 0;
   const q = clips[8 * c + 4];
-  // m 2^16 / q: an exact integer part (products below 2^53) and the fraction.
-  const centre = Math.floor((m * 65536) / q);
-  const frac = (m * 65536 - centre * q) / q;
+  // m 2^16 / q by long division, 4 bits a step: every intermediate stays below 2^22, exact even in gpu.js's
+  // WebAssembly mode, which computes in f32.
+  let centre = Math.floor(m / q);
+  let rest = m - centre * q;
+  for (let step = 0; step < 4; step++) {
+    const digit = Math.floor((rest * 16) / q);
+    rest = rest * 16 - digit * q;
+    centre = centre * 16 + digit;
+  }
+  const frac = rest / q;
   const g = Math.min(1, q / 65536);
   const reach = Math.ceil(zeros / g);
   const first = Math.max(0, centre - reach);

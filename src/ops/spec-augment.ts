@@ -48,7 +48,8 @@ export function specAugment(backend: Backend, features: Tensor, frames: readonly
       workgroups: grid1d(features.size, WG),
     });
   } else {
-    const masks = Int32Array.from(drawMasks(key, frames, bands, o).flat(2));
+    // gpu.js's WebAssembly mode rejects empty arrays: with no masks, pass one unread pair.
+    const masks = Int32Array.from(drawMasks(key, frames, bands, o).flat(2).concat([0, 0]));
     const kernel = backend.kernel('augment.spec_augment', specAugmentCpuKernel, features.size);
     const fillHost = fill ? fill.host : new Float32Array(N);
     y = backend.wrap(kernel(features.host, framesTensor.host, masks, fillHost, o.freqMasks + o.timeMasks, o.freqMasks, bands, maxFrames) as Float32Array, features.shape);
