@@ -1,11 +1,11 @@
 // Time stretching by a phase vocoder, as librosa.effects.time_stretch: the complex STFT of every clip
 // (shaders/augment_fft.wgsl: framing and FFT in workgroup memory), the vocoder with each clip's own rate
-// (shaders/phase_vocoder.wgsl), the inverse FFT (the same stages with conjugate twiddles) and weighted
+// (shaders/phase_vocoder.wgsl), the inverse FFT (the same transform with conjugate twiddles) and weighted
 // overlap-add (shaders/overlap_add.wgsl). gpu.js kernels on the CPU backend, except the vocoder's running
 // phase sum, a scan that gpu.js (one independent value per thread) cannot express: a host loop there.
 // On the CPU backend the FFTs are src/features/stft.ts's radix-2 Stockham stages.
 import type { Backend, CpuBackend, CpuKernelFunction } from '../backend/types.js';
-import type { ClipBatch } from '../features/batch.js';
+import { frameCount, type ClipBatch } from '../features/batch.js';
 import { constantTensor } from '../features/constants.js';
 import { analysisWindow } from '../features/filters.js';
 import { fftTiling, stockhamStageCpuKernel, type FftTiling } from '../features/stft.js';
@@ -30,8 +30,6 @@ export function quantizeRate(rate: number): number {
   return q;
 }
 
-/** librosa's frame count with center=True: 1 + floor(length / hop). */
-const frameCount = (length: number, hop: number) => 1 + Math.floor(length / hop);
 /** len(np.arange(0, frames, q / 2^16)): the t with t q < frames 2^16. */
 const stretchedFrames = (frames: number, q: number) => Math.ceil((frames * RATE_ONE) / q);
 /** Python's round(): half to even. */
@@ -52,7 +50,7 @@ function windowTensor(backend: Backend, nFft: number): Tensor {
   return constantTensor(backend, `augment.hann.${nFft}`, () => ({ data: Float32Array.from(analysisWindow('hann', nFft, nFft)), shape: [nFft] }));
 }
 
-/** [M] complex exp(-+pi i k / M), the twiddles of stockhamStageCpuKernel and augment_fft.wgsl's fft_stage. */
+/** [M] complex exp(-+pi i k / M), the twiddles of stockhamStageCpuKernel and augment_fft.wgsl. */
 function twiddleTensor(backend: Backend, m: number, inverse: boolean): Tensor {
   return constantTensor(backend, `augment.twiddles.${m}.${inverse}`, () => {
     const data = new Float32Array(2 * m);
