@@ -26,32 +26,32 @@ interface Panel {
 
 const MIXUP_LAMBDA = 0.5;
 
-/** The configuration of one panel: the augmentation alone, a ranged amount fixed at its strongest end. */
+/** The configuration of one panel: the augmentation alone, on the clip (p = 1), a ranged amount at its strongest end. */
 function panelConfig(name: AugmentName, config: AugmentConfig): { one: AugmentConfig; title: string } {
   const at = (v: number) => ({ low: v, high: v });
   switch (name) {
     case 'pitch': {
       const r = config.pitch!.semitones;
       const v = Math.abs(r.high) >= Math.abs(r.low) ? r.high : r.low;
-      return { one: { pitch: { ...config.pitch!, semitones: at(v) } }, title: `pitch shift: ${v} semitones (the end of ${r.low}..${r.high})` };
+      return { one: { pitch: { ...config.pitch!, semitones: at(v), p: 1 } }, title: `pitch shift: ${v} semitones (the end of ${r.low}..${r.high})` };
     }
     case 'stretch': {
       const r = config.stretch!.rate;
       const v = Math.abs(Math.log(r.high)) >= Math.abs(Math.log(r.low)) ? r.high : r.low;
-      return { one: { stretch: { ...config.stretch!, rate: at(v) } }, title: `time stretch: rate ${v} (the end of ${r.low}..${r.high})` };
+      return { one: { stretch: { ...config.stretch!, rate: at(v), p: 1 } }, title: `time stretch: rate ${v} (the end of ${r.low}..${r.high})` };
     }
     case 'gain': {
       const r = config.gain!.db;
       const v = Math.abs(r.high) >= Math.abs(r.low) ? r.high : r.low;
-      return { one: { gain: { db: at(v) } }, title: `gain: ${v} dB (the end of ${r.low}..${r.high})` };
+      return { one: { gain: { db: at(v), p: 1 } }, title: `gain: ${v} dB (the end of ${r.low}..${r.high})` };
     }
     case 'noise': {
       const c = config.noise!;
-      return { one: { noise: { ...c, snr: at(c.snr.low) } }, title: `${c.color} noise: SNR ${c.snr.low} dB (the end of ${c.snr.low}..${c.snr.high})` };
+      return { one: { noise: { ...c, snr: at(c.snr.low), p: 1 } }, title: `${c.color} noise: SNR ${c.snr.low} dB (the end of ${c.snr.low}..${c.snr.high})` };
     }
     case 'specaugment': {
       const c = config.specaugment!;
-      return { one: { specaugment: c }, title: `SpecAugment: ${c.freqMasks} frequency masks <= ${c.maxFreqWidth} bands, ${c.timeMasks} time masks <= ${c.maxTimeWidth} frames, ${c.value} fill` };
+      return { one: { specaugment: { ...c, p: 1 } }, title: `SpecAugment: ${c.freqMasks} frequency masks <= ${c.maxFreqWidth} bands, ${c.timeMasks} time masks <= ${c.maxTimeWidth} frames, ${c.value} fill` };
     }
     case 'mixup':
       return { one: { mixup: config.mixup! }, title: `mixup with the clip reversed in time, lambda ${MIXUP_LAMBDA} (Beta(${config.mixup!.alpha}, ${config.mixup!.alpha}) in training)` };

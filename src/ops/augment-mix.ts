@@ -58,7 +58,7 @@ export function drawMixup(clips: number, alpha: number, seed: number): MixupPlan
 export interface MixupResult {
   /** [N, bands, maxFrames] mixed features. */
   features: Tensor;
-  /** Valid frames of each mixed clip: the longer of the two. */
+  /** Valid frames of each mixed clip: the longer of the two (its own where lambda = 1). */
   frames: number[];
   /** [N, K] soft targets. */
   targets: Tensor;
@@ -102,7 +102,8 @@ export function mixup(backend: Backend, features: Tensor, frames: readonly numbe
   }
   perm.dispose();
   lambda.dispose();
-  return { features: mixed, frames: frames.map((n, c) => Math.max(n, frames[plan.perm[c]])), targets };
+  // A partner of weight 0 (lambda 1: the clip left as it is) adds no frames.
+  return { features: mixed, frames: frames.map((n, c) => (plan.lambda[c] === 1 ? n : Math.max(n, frames[plan.perm[c]]))), targets };
 }
 
 const mixupCpuKernel: CpuKernelFunction = function (perm: number[], lambda: number[], x: number[], width: number) {

@@ -24,8 +24,8 @@ function check(features: Tensor, frames: readonly number[], o: SpecAugmentOption
   const [N, bands, maxFrames] = features.shape;
   if (features.shape.length !== 3 || N !== frames.length) throw new Error(`specaugment: features must be [${frames.length}, bands, frames], got [${features.shape}]`);
   if (frames.some((n) => !Number.isInteger(n) || n < 0 || n > maxFrames)) throw new Error(`specaugment: valid frames must be integers in 0..${maxFrames}`);
-  for (const [name, v] of Object.entries(o)) {
-    if (name !== 'value' && !(Number.isInteger(v) && (v as number) >= 0)) throw new Error(`specaugment: ${name} = ${v} is not a non-negative integer`);
+  for (const name of ['freqMasks', 'maxFreqWidth', 'timeMasks', 'maxTimeWidth'] as const) {
+    if (!(Number.isInteger(o[name]) && o[name] >= 0)) throw new Error(`specaugment: ${name} = ${o[name]} is not a non-negative integer`);
   }
   return { N, bands, maxFrames };
 }

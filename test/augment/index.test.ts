@@ -12,17 +12,17 @@ const EXACT = { atol: 0, rtol: 0 };
 
 it('parses names with defaults, settings and ranges', () => {
   expect(parseAugment('noise,gain,specaugment,mixup,pitch,stretch')).toEqual(AUGMENT_DEFAULTS);
-  expect(parseAugment('noise:snr=0..20:color=pink, gain:db=-3..1.5')).toEqual({
-    noise: { snr: { low: 0, high: 20 }, color: 'pink' },
-    gain: { db: { low: -3, high: 1.5 } },
+  expect(parseAugment('noise:snr=0..20:color=pink, gain:db=-3..1.5:p=0.25')).toEqual({
+    noise: { snr: { low: 0, high: 20 }, color: 'pink', p: 1 },
+    gain: { db: { low: -3, high: 1.5 }, p: 0.25 },
   });
   expect(parseAugment('specaugment:F=1:t=30:value=zero').specaugment).toEqual({ ...AUGMENT_DEFAULTS.specaugment, freqMasks: 1, maxTimeWidth: 30, value: 'zero' });
-  expect(parseAugment('stretch:rate=0.8..1.25:nfft=1024:hop=256').stretch).toEqual({ rate: { low: 0.8, high: 1.25 }, nFft: 1024, hop: 256 });
+  expect(parseAugment('stretch:rate=0.8..1.25:nfft=1024:hop=256').stretch).toEqual({ rate: { low: 0.8, high: 1.25 }, nFft: 1024, hop: 256, p: 1 });
   expect(parseAugment('')).toEqual({});
 });
 
 it('formats a configuration so that it parses back', () => {
-  const config = parseAugment('pitch:semitones=-1..3,noise:color=pink,mixup:alpha=0.2,specaugment:T=3');
+  const config = parseAugment('pitch:semitones=-1..3:p=0.3,noise:color=pink,mixup:alpha=0.2:p=0.5,specaugment:T=3');
   expect(parseAugment(formatAugment(config))).toEqual(config);
   expect(formatAugment(AUGMENT_DEFAULTS).split(',').map((s) => s.split(':')[0])).toEqual(['pitch', 'stretch', 'gain', 'noise', 'specaugment', 'mixup']);
 });
@@ -31,7 +31,8 @@ it('names the problem in bad settings', () => {
   expect(() => parseAugment('reverb')).toThrow(/unknown augmentation "reverb"/);
   expect(() => parseAugment('noise:snr=5')).toThrow(/noise:snr = "5" is not a range/);
   expect(() => parseAugment('noise:snr=30..5')).toThrow(/low > high/);
-  expect(() => parseAugment('noise:level=3')).toThrow(/"level=3" is not a setting of noise \(snr=range, color=white\|pink\)/);
+  expect(() => parseAugment('noise:level=3')).toThrow(/"level=3" is not a setting of noise \(snr=range, color=white\|pink, p=0..1\)/);
+  expect(() => parseAugment('gain:p=1.5')).toThrow(/gain:p = 1.5 is not a probability/);
   expect(() => parseAugment('noise:color=brown')).toThrow(/not one of white, pink/);
   expect(() => parseAugment('specaugment:F=1.5')).toThrow(/not a non-negative integer/);
   expect(() => parseAugment('mixup:alpha=0')).toThrow(/must be positive/);
