@@ -1,7 +1,7 @@
 // Phase-vocoder time stretch of complex spectra, as librosa.phase_vocoder(D, rate, hop_length):
-//   z  [N, max_frames, M] vec2f: full spectra of clip c's frames 0 .. frames_c - 1 (augment_fft.wgsl);
-//   zs [N, max_out, M] vec2f: the stretched spectra, frames 0 .. out_c - 1, zeros after them, Hermitian
-//      (bin M - k = conj(bin k); DC and Nyquist real) so that an inverse FFT gives real frames;
+//   z  [N, max_frames, M/2 + 1] vec2f: half spectra of clip c's frames 0 .. frames_c - 1 (augment_fft.wgsl);
+//   zs [N, max_out, M/2 + 1] vec2f: the stretched spectra, frames 0 .. out_c - 1, zeros after them, bins 0
+//      and M/2 real;
 //   clips [N] vec4u = (frames_c, out_c, q_c, 0): clip c's rate is q_c / 2^16 (q < 2^18), so output frame t
 //      reads input position t q / 2^16 exactly: frame f = (t q) >> 16, alpha = ((t q) & 0xffff) / 2^16.
 // Output frame t, bin k: |D[f]| (1 - alpha) + |D[f+1]| alpha with phase phi_t, phi_0 = angle(D[0]),
@@ -37,7 +37,7 @@ fn angle(v: vec2f) -> f32 {
 
 fn column(c: u32, f: u32, k: u32, frames: u32) -> vec2f {
   if (f >= frames) { return vec2f(0.0); }
-  return z[(c * params.max_frames + f) * params.m + k];
+  return z[(c * params.max_frames + f) * (params.m / 2u + 1u) + k];
 }
 
 @compute @workgroup_size(WG)
@@ -61,12 +61,6 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
       out = mag * vec2f(cos(phase), sin(phase));
       phase = princarg(phase + adv + princarg(angle(d1) - angle(d0) - adv));
     }
-    let row = (c * params.max_out + t) * m;
-    if (k == 0u || k == m / 2u) {
-      zs[row + k] = vec2f(out.x, 0.0);
-    } else {
-      zs[row + k] = out;
-      zs[row + m - k] = vec2f(out.x, -out.y);
-    }
+    zs[(c * params.max_out + t) * (m / 2u + 1u) + k] = select(out, vec2f(out.x, 0.0), k == 0u || k == m / 2u);
   }
 }

@@ -62,43 +62,47 @@ function twiddleTensor(backend: Backend, m: number, inverse: boolean): Tensor {
   });
 }
 
-/** The complex STFT [N, maxFrames, nFft, 2] (full spectra; frames past a clip's last are zero) and frame counts.
- * `tiling` overrides the adapter's choice (tests). */
+/**
+ * The STFT [N, maxFrames, nFft/2 + 1, 2] (frames past a clip's last are zero) and the frame counts.
+ * `tiling` overrides the adapter's choice (tests).
+ */
 export function complexStft(backend: Backend, batch: ClipBatch, o: StretchOptions, tiling?: FftTiling): { z: Tensor; frames: number[] } {
   checkOptions(o);
   const frames = batch.lengths.map((n) => frameCount(n, o.hop));
   const maxFrames = Math.max(...frames);
-  const n = frames.length * maxFrames * o.nFft;
+  const rows = frames.length * maxFrames;
+  const h = o.nFft / 2;
   const table = new Uint32Array(4 * frames.length);
   frames.forEach((f, c) => table.set([batch.offsets[c], batch.lengths[c], f, 0], 4 * c));
   const clips = backend.upload(table, [frames.length, 4], 'u32');
   const window = windowTensor(backend, o.nFft);
   let spectra: Tensor;
   if (backend.kind === 'webgpu') {
-    checkBinding(backend, 8 * n);
-    spectra = backend.empty([frames.length, maxFrames, o.nFft, 2]);
-    const { F, T } = tiling ?? rowTiling(backend, o.nFft, n);
+    checkBinding(backend, 8 * rows * (h + 1));
+    spectra = backend.empty([frames.length, maxFrames, h + 1, 2]);
+    const { F, T } = tiling ?? rowTiling(backend, o.nFft, rows);
     backend.runtime.run({
       shader: 'augment_fft',
       entry: 'stft',
-      constants: { LOG_M: Math.log2(o.nFft), F, T },
-      uniforms: [o.hop, maxFrames, n],
-      buffers: [twiddleTensor(backend, o.nFft, false).buffer, batch.samples.buffer, clips.buffer, window.buffer, spectra.buffer],
-      workgroups: [Math.ceil(n / o.nFft / F)],
+      constants: { LOG_H: Math.log2(h), F, T },
+      uniforms: [o.hop, maxFrames, rows],
+      buffers: [twiddleTensor(backend, h, false).buffer, batch.samples.buffer, clips.buffer, window.buffer, spectra.buffer],
+      workgroups: [Math.ceil(rows / F)],
     });
   } else {
-    const values = backend.kernel('augment.stft_frames', framesCpuKernel, 2 * n)(batch.samples.host, clips.host, window.host, maxFrames, o.nFft, o.hop);
-    const z = backend.wrap(values as Float32Array, [frames.length, maxFrames, o.nFft, 2]);
-    spectra = fft(backend, z, false);
+    const n = rows * o.nFft;
+    const framed = backend.wrap(backend.kernel('augment.stft_frames', framesCpuKernel, 2 * n)(batch.samples.host, clips.host, window.host, maxFrames, o.nFft, o.hop) as Float32Array, [rows, o.nFft, 2]);
+    const full = stockhamCpu(backend, framed, false);
+    spectra = backend.wrap(backend.kernel('augment.half_spectra', halfSpectraCpuKernel, 2 * rows * (h + 1))(full.host, o.nFft) as Float32Array, [frames.length, maxFrames, h + 1, 2]);
   }
   clips.dispose();
   return { z: spectra, frames };
 }
 
-/** fft_rows/stft tiling: a row takes 8M bytes of workgroup memory, as a real frame of 2M samples in stft.wgsl. */
-function rowTiling(backend: Backend & { kind: 'webgpu' }, m: number, n: number): { F: number; T: number } {
-  const tiling = fftTiling(backend.adapter, 2 * m);
-  if (Math.ceil(n / m / tiling.F) > 65535) throw new Error(`fft: ${n / m} rows take more than 65,535 workgroups of ${tiling.F}: use smaller batches`);
+/** stft/irfft tiling: a row of M real samples takes 4M bytes of workgroup memory, as a frame in stft.wgsl. */
+function rowTiling(backend: Backend & { kind: 'webgpu' }, m: number, rows: number): FftTiling {
+  const tiling = fftTiling(backend.adapter, m);
+  if (Math.ceil(rows / tiling.F) > 65535) throw new Error(`fft: ${rows} frames take more than 65,535 workgroups of ${tiling.F}: use smaller batches`);
   return tiling;
 }
 
@@ -108,29 +112,39 @@ function checkBinding(backend: Backend & { kind: 'webgpu' }, bytes: number): voi
 }
 
 /**
- * The DFT (or the inverse, not divided by M) of each row of z [..., M, 2], M a power of two >= 2: one
- * workgroup-memory dispatch on WebGPU, log2(M) gpu.js Stockham stages (src/features/stft.ts's) on the CPU.
- * `tiling` overrides the adapter's choice (tests).
+ * Real frames [..., M] (times M: the inverse transform is not divided by M) of half spectra [..., M/2 + 1, 2],
+ * as numpy's irfft (the imaginary parts of bins 0 and M/2 are ignored). `tiling` overrides the adapter's choice.
  */
-export function fft(backend: Backend, z: Tensor, inverse: boolean, tiling?: FftTiling): Tensor {
-  const m = z.shape[z.shape.length - 2];
-  if (!(m >= 2 && Number.isInteger(Math.log2(m)))) throw new Error(`fft: rows of ${m} values, not a power of two >= 2`);
-  const n = z.size / 2;
-  const twiddles = twiddleTensor(backend, m, inverse);
+export function realFrames(backend: Backend, spectra: Tensor, tiling?: FftTiling): Tensor {
+  const bins = spectra.shape[spectra.shape.length - 2];
+  const m = 2 * (bins - 1);
+  if (!(m >= 4 && Number.isInteger(Math.log2(m)))) throw new Error(`irfft: ${bins} bins are not M/2 + 1 of a power of two M >= 4`);
+  const rows = spectra.size / (2 * bins);
+  const shape = [...spectra.shape.slice(0, -2), m];
   if (backend.kind === 'webgpu') {
-    const out = backend.empty(z.shape);
-    const { F, T } = tiling ?? rowTiling(backend, m, n);
+    const out = backend.empty(shape);
+    const { F, T } = tiling ?? rowTiling(backend, m, rows);
     backend.runtime.run({
       shader: 'augment_fft',
-      entry: 'fft_rows',
-      constants: { LOG_M: Math.log2(m), F, T },
-      uniforms: [0, 0, n],
-      buffers: [twiddles.buffer, z.buffer, out.buffer],
-      workgroups: [Math.ceil(n / m / F)],
+      entry: 'irfft',
+      constants: { LOG_H: Math.log2(m / 2), F, T },
+      uniforms: [0, 0, rows],
+      buffers: [twiddleTensor(backend, m / 2, true).buffer, spectra.buffer, out.buffer],
+      workgroups: [Math.ceil(rows / F)],
     });
     return out;
   }
-  const stage = backend.kernel('augment.fft_stage', stockhamStageCpuKernel, 2 * n);
+  const full = backend.wrap(backend.kernel('augment.hermitian', hermitianCpuKernel, 2 * rows * m)(spectra.host, m) as Float32Array, [rows, m, 2]);
+  const frames = stockhamCpu(backend, full, true);
+  full.dispose();
+  return backend.wrap(backend.kernel('augment.real_part', realPartCpuKernel, rows * m)(frames.host) as Float32Array, shape);
+}
+
+/** The DFT (or the inverse, not divided by M) of each row of z [rows, M, 2] by gpu.js Stockham stages. */
+function stockhamCpu(backend: CpuBackend, z: Tensor, inverse: boolean): Tensor {
+  const m = z.shape[1];
+  const twiddles = twiddleTensor(backend, m, inverse);
+  const stage = backend.kernel('augment.fft_stage', stockhamStageCpuKernel, z.size);
   let current = z;
   for (let span = 1; span < m; span *= 2) {
     const next = backend.wrap(stage(current.host, twiddles.host, m, span) as Float32Array, z.shape);
@@ -140,9 +154,10 @@ export function fft(backend: Backend, z: Tensor, inverse: boolean, tiling?: FftT
   return current;
 }
 
-/** Stretched spectra [N, maxOut, M, 2] of spectra z [N, maxFrames, M, 2] by rates q / 2^16, and their frame counts. */
+/** Stretched spectra [N, maxOut, bins, 2] of spectra z [N, maxFrames, bins, 2] (bins = M/2 + 1) by rates q / 2^16. */
 export function phaseVocoder(backend: Backend, z: Tensor, frames: readonly number[], q: readonly number[], hop: number): { zs: Tensor; outFrames: number[] } {
-  const [N, maxFrames, m] = z.shape;
+  const [N, maxFrames, bins] = z.shape;
+  const m = 2 * (bins - 1);
   const outFrames = frames.map((f, c) => stretchedFrames(f, q[c]));
   const maxOut = Math.max(...outFrames);
   const table = new Uint32Array(4 * N);
@@ -150,14 +165,14 @@ export function phaseVocoder(backend: Backend, z: Tensor, frames: readonly numbe
   const clips = backend.upload(table, [N, 4], 'u32');
   let zs: Tensor;
   if (backend.kind === 'webgpu') {
-    checkBinding(backend, 8 * N * maxOut * m);
-    zs = backend.empty([N, maxOut, m, 2]);
+    checkBinding(backend, 8 * N * maxOut * bins);
+    zs = backend.empty([N, maxOut, bins, 2]);
     backend.runtime.run({
       shader: 'phase_vocoder',
       constants: { WG: 64 },
       uniforms: [m, hop, maxFrames, maxOut],
       buffers: [z.buffer, clips.buffer, zs.buffer],
-      workgroups: [groups(m / 2 + 1, 64), N],
+      workgroups: [groups(bins, 64), N],
     });
   } else {
     zs = phaseVocoderCpu(backend, z, clips, outFrames, hop);
@@ -167,18 +182,17 @@ export function phaseVocoder(backend: Backend, z: Tensor, frames: readonly numbe
 }
 
 function phaseVocoderCpu(backend: CpuBackend, z: Tensor, clips: Tensor, outFrames: readonly number[], hop: number): Tensor {
-  const [N, maxFrames, m] = z.shape;
+  const [N, maxFrames, bins] = z.shape;
   const maxOut = Math.max(...outFrames);
-  const bins = m / 2 + 1;
   const size = N * maxOut * bins;
-  const args = [z.host, clips.host, maxFrames, maxOut, m, hop] as const;
+  const args = [z.host, clips.host, maxFrames, maxOut, bins, hop] as const;
   const mag = backend.kernel('augment.vocoder_mag', vocoderMagCpuKernel, size)(...args) as Float32Array;
   const step = backend.kernel('augment.vocoder_step', vocoderStepCpuKernel, size)(...args) as Float32Array;
   // The running phase: phase[t] = angle(D[0]) + sum of steps before t, kept in [-pi, pi) as in the shader.
   const phase = new Float32Array(size);
   for (let c = 0; c < N; c++) {
     for (let k = 0; k < bins; k++) {
-      const d0 = (c * maxFrames * m + k) * 2;
+      const d0 = (c * maxFrames * bins + k) * 2;
       let acc = Math.atan2(z.host[d0 + 1], z.host[d0]);
       for (let t = 0; t < outFrames[c]; t++) {
         const i = (c * maxOut + t) * bins + k;
@@ -187,15 +201,16 @@ function phaseVocoderCpu(backend: CpuBackend, z: Tensor, clips: Tensor, outFrame
       }
     }
   }
-  const zs = backend.kernel('augment.vocoder_spectra', vocoderSpectraCpuKernel, 2 * N * maxOut * m)(mag, phase, m, bins) as Float32Array;
-  return backend.wrap(zs, [N, maxOut, m, 2]);
+  const zs = backend.kernel('augment.vocoder_spectra', vocoderSpectraCpuKernel, 2 * size)(mag, phase, bins) as Float32Array;
+  return backend.wrap(zs, [N, maxOut, bins, 2]);
 }
 
 const princarg = (x: number) => x - 2 * Math.PI * Math.round(x / (2 * Math.PI));
 
-/** Inverse STFT by weighted overlap-add of stretched spectra zs [N, maxOut, M, 2]: clips of `lengths` samples. */
+/** Inverse STFT by weighted overlap-add of spectra zs [N, maxOut, M/2 + 1, 2]: clips of `lengths` samples. */
 export function inverseStft(backend: Backend, zs: Tensor, outFrames: readonly number[], lengths: readonly number[], hop: number): ClipBatch {
-  const [N, maxOut, m] = zs.shape;
+  const [N, maxOut, bins] = zs.shape;
+  const m = 2 * (bins - 1);
   const frames = outFrames.map((f, c) => Math.min(f, Math.ceil((lengths[c] + 2 * Math.floor(m / 2)) / hop)));
   const offsets: number[] = [];
   let total = 0;
@@ -206,7 +221,7 @@ export function inverseStft(backend: Backend, zs: Tensor, outFrames: readonly nu
   const table = new Uint32Array(4 * N);
   lengths.forEach((n, c) => table.set([offsets[c], n, frames[c], 0], 4 * c));
   const clips = backend.upload(table, [N, 4], 'u32');
-  const frameSignals = fft(backend, zs, true);
+  const frameSignals = realFrames(backend, zs);
   const window = windowTensor(backend, m);
   let samples: Tensor;
   if (backend.kind === 'webgpu') {
@@ -253,9 +268,8 @@ const framesCpuKernel: CpuKernelFunction = function (samples: number[], clips: n
   return samples[clips[4 * c] + pos] * window[e];
 };
 
-/** |D[f]| (1 - alpha) + |D[f + 1]| alpha at output frame t, bin k: [N, maxOut, M/2 + 1]. */
-const vocoderMagCpuKernel: CpuKernelFunction = function (z: number[], clips: number[], maxFrames: number, maxOut: number, m: number, hop: number) {
-  const bins = m / 2 + 1;
+/** |D[f]| (1 - alpha) + |D[f + 1]| alpha at output frame t, bin k: [N, maxOut, bins]. */
+const vocoderMagCpuKernel: CpuKernelFunction = function (z: number[], clips: number[], maxFrames: number, maxOut: number, bins: number, hop: number) {
   const k = this.thread.x % bins;
   const t = Math.floor(this.thread.x / bins) % maxOut;
   const c = Math.floor(this.thread.x / (bins * maxOut));
@@ -265,46 +279,66 @@ const vocoderMagCpuKernel: CpuKernelFunction = function (z: number[], clips: num
   const alpha = (pos - f * 65536) / 65536;
   let m0 = 0;
   let m1 = 0;
-  const base = (c * maxFrames + f) * m + k;
+  const base = (c * maxFrames + f) * bins + k;
   if (f < clips[4 * c]) m0 = Math.sqrt(z[2 * base] * z[2 * base] + z[2 * base + 1] * z[2 * base + 1]);
-  if (f + 1 < clips[4 * c]) m1 = Math.sqrt(z[2 * (base + m)] * z[2 * (base + m)] + z[2 * (base + m) + 1] * z[2 * (base + m) + 1]);
+  if (f + 1 < clips[4 * c]) m1 = Math.sqrt(z[2 * (base + bins)] * z[2 * (base + bins)] + z[2 * (base + bins) + 1] * z[2 * (base + bins) + 1]);
   return (1 - alpha) * m0 + alpha * m1;
 };
 
 /** The phase step after output frame t: adv_k + princarg(angle D[f + 1] - angle D[f] - adv_k). */
-const vocoderStepCpuKernel: CpuKernelFunction = function (z: number[], clips: number[], maxFrames: number, maxOut: number, m: number, hop: number) {
-  const bins = m / 2 + 1;
+const vocoderStepCpuKernel: CpuKernelFunction = function (z: number[], clips: number[], maxFrames: number, maxOut: number, bins: number, hop: number) {
+  const m = 2 * (bins - 1);
   const k = this.thread.x % bins;
   const t = Math.floor(this.thread.x / bins) % maxOut;
   const c = Math.floor(this.thread.x / (bins * maxOut));
   if (t >= clips[4 * c + 1]) return 0;
   const pos = t * clips[4 * c + 2];
   const f = Math.floor(pos / 65536);
-  const base = (c * maxFrames + f) * m + k;
+  const base = (c * maxFrames + f) * bins + k;
   let a0 = 0;
   let a1 = 0;
   if (f < clips[4 * c]) a0 = Math.atan2(z[2 * base + 1], z[2 * base]);
-  if (f + 1 < clips[4 * c]) a1 = Math.atan2(z[2 * (base + m) + 1], z[2 * (base + m)]);
+  if (f + 1 < clips[4 * c]) a1 = Math.atan2(z[2 * (base + bins) + 1], z[2 * (base + bins)]);
   const adv = (2 * Math.PI * ((k * hop) % m)) / m;
   const d = a1 - a0 - adv;
   return adv + d - 2 * Math.PI * Math.round(d / (2 * Math.PI));
 };
 
-/** Full Hermitian spectra [N, maxOut, M, 2] from magnitudes and phases [N, maxOut, M/2 + 1]. */
-const vocoderSpectraCpuKernel: CpuKernelFunction = function (mag: number[], phase: number[], m: number, bins: number) {
-  const i = this.thread.x;
-  const im = i % 2;
-  const e = Math.floor(i / 2) % m;
-  const row = Math.floor(i / (2 * m));
-  const k = e <= m / 2 ? e : m - e;
-  const j = row * bins + k;
-  if (im === 0) return mag[j] * Math.cos(phase[j]);
-  if (k === 0 || k === m / 2) return 0;
-  return (e <= m / 2 ? 1 : -1) * mag[j] * Math.sin(phase[j]);
+/** Spectra [N, maxOut, bins, 2] from magnitudes and phases [N, maxOut, bins]; bins 0 and M/2 real. */
+const vocoderSpectraCpuKernel: CpuKernelFunction = function (mag: number[], phase: number[], bins: number) {
+  const j = Math.floor(this.thread.x / 2);
+  if (this.thread.x % 2 === 0) return mag[j] * Math.cos(phase[j]);
+  const k = j % bins;
+  if (k === 0 || k === bins - 1) return 0;
+  return mag[j] * Math.sin(phase[j]);
 };
 
-/** Overlap-add of inverse FFTs; the clip table rows are (offset, length, frames used, 0). */
-const overlapAddCpuKernel: CpuKernelFunction = function (zt: number[], clips: number[], window: number[], N: number, maxFrames: number, m: number, hop: number) {
+/** Bins 0 .. M/2 of full spectra [rows, M, 2]. */
+const halfSpectraCpuKernel: CpuKernelFunction = function (full: number[], m: number) {
+  const bins = m / 2 + 1;
+  const j = Math.floor(this.thread.x / 2);
+  const row = Math.floor(j / bins);
+  return full[2 * (row * m + (j % bins)) + (this.thread.x % 2)];
+};
+
+/** Full Hermitian spectra [rows, M, 2] of half spectra [rows, M/2 + 1, 2], bins 0 and M/2 taken as real. */
+const hermitianCpuKernel: CpuKernelFunction = function (half: number[], m: number) {
+  const bins = m / 2 + 1;
+  const im = this.thread.x % 2;
+  const e = Math.floor(this.thread.x / 2) % m;
+  const row = Math.floor(this.thread.x / (2 * m));
+  const k = e < bins ? e : m - e;
+  if (im === 1 && (k === 0 || k === bins - 1)) return 0;
+  const v = half[2 * (row * bins + k) + im];
+  return im === 1 && e >= bins ? -v : v;
+};
+
+const realPartCpuKernel: CpuKernelFunction = function (z: number[]) {
+  return z[2 * this.thread.x];
+};
+
+/** Overlap-add of real frames [N, maxFrames, M] (times M); the clip table rows are (offset, length, frames used, 0). */
+const overlapAddCpuKernel: CpuKernelFunction = function (frames: number[], clips: number[], window: number[], N: number, maxFrames: number, m: number, hop: number) {
   const i = this.thread.x;
   let c = 0;
   for (let k = 1; k < N; k++) if (clips[4 * k] <= i) c = k;
@@ -315,7 +349,7 @@ const overlapAddCpuKernel: CpuKernelFunction = function (zt: number[], clips: nu
   let env = 0;
   for (let t = first; t < last; t++) {
     const e = p - t * hop;
-    sum += window[e] * zt[2 * ((c * maxFrames + t) * m + e)];
+    sum += window[e] * frames[(c * maxFrames + t) * m + e];
     env += window[e] * window[e];
   }
   sum /= m;
