@@ -1,9 +1,9 @@
-// Time stretching by a phase vocoder, as librosa.effects.time_stretch: the complex STFT of every clip
-// (shaders/augment_fft.wgsl: framing and FFT in workgroup memory), the vocoder with each clip's own rate
-// (shaders/phase_vocoder.wgsl), the inverse FFT (the same transform with conjugate twiddles) and weighted
-// overlap-add (shaders/overlap_add.wgsl). gpu.js kernels on the CPU backend, except the vocoder's running
-// phase sum, a scan that gpu.js (one independent value per thread) cannot express: a host loop there.
-// On the CPU backend the FFTs are src/features/stft.ts's radix-2 Stockham stages.
+// Time stretching by a phase vocoder, as librosa.effects.time_stretch: the STFT of every clip as half spectra
+// (shaders/augment_fft.wgsl: framing and a real FFT in workgroup memory), the vocoder with each clip's own rate
+// (shaders/phase_vocoder.wgsl), the inverse real FFT and weighted overlap-add (shaders/overlap_add.wgsl).
+// gpu.js kernels on the CPU backend, except the vocoder's running phase sum, a scan that gpu.js (one
+// independent value per thread) cannot express: a host loop there. The CPU backend's FFTs are full complex
+// transforms by src/features/stft.ts's radix-2 Stockham stages.
 import type { Backend, CpuBackend, CpuKernelFunction } from '../backend/types.js';
 import { frameCount, type ClipBatch } from '../features/batch.js';
 import { constantTensor } from '../features/constants.js';
