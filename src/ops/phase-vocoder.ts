@@ -18,6 +18,13 @@ export interface StretchOptions {
   hop: number;
 }
 
+/**
+ * Spectra are allocated for a multiple of this many frames: random rates and lengths would otherwise ask for
+ * new buffer sizes every batch, which the buffer pool allocates anew (slow) and keeps.
+ */
+const FRAME_BUCKET = 32;
+const bucket = (frames: number) => Math.ceil(frames / FRAME_BUCKET) * FRAME_BUCKET;
+
 /** Rates are multiples of 2^-16 (q / 65536), so that output frame t reads input position t q / 2^16 exactly. */
 export const RATE_ONE = 65536;
 const MAX_Q = 2 ** 18;
@@ -63,13 +70,14 @@ function twiddleTensor(backend: Backend, m: number, inverse: boolean): Tensor {
 }
 
 /**
- * The STFT [N, maxFrames, nFft/2 + 1, 2] (frames past a clip's last are zero) and the frame counts.
+ * The STFT [N, maxFrames, nFft/2 + 1, 2] (frames past a clip's last are zero; maxFrames rounded up to a
+ * bucket) and the frame counts.
  * `tiling` overrides the adapter's choice (tests).
  */
 export function complexStft(backend: Backend, batch: ClipBatch, o: StretchOptions, tiling?: FftTiling): { z: Tensor; frames: number[] } {
   checkOptions(o);
   const frames = batch.lengths.map((n) => frameCount(n, o.hop));
-  const maxFrames = Math.max(...frames);
+  const maxFrames = bucket(Math.max(...frames));
   const rows = frames.length * maxFrames;
   const h = o.nFft / 2;
   const table = new Uint32Array(4 * frames.length);
@@ -154,12 +162,13 @@ function stockhamCpu(backend: CpuBackend, z: Tensor, inverse: boolean): Tensor {
   return current;
 }
 
-/** Stretched spectra [N, maxOut, bins, 2] of spectra z [N, maxFrames, bins, 2] (bins = M/2 + 1) by rates q / 2^16. */
+/** Stretched spectra [N, maxOut, bins, 2] (maxOut rounded up to a bucket) of spectra z [N, maxFrames, bins, 2]
+ * (bins = M/2 + 1) by rates q / 2^16, and the clips' output frame counts. */
 export function phaseVocoder(backend: Backend, z: Tensor, frames: readonly number[], q: readonly number[], hop: number): { zs: Tensor; outFrames: number[] } {
   const [N, maxFrames, bins] = z.shape;
   const m = 2 * (bins - 1);
   const outFrames = frames.map((f, c) => stretchedFrames(f, q[c]));
-  const maxOut = Math.max(...outFrames);
+  const maxOut = bucket(Math.max(...outFrames));
   const table = new Uint32Array(4 * N);
   frames.forEach((f, c) => table.set([f, outFrames[c], q[c], 0], 4 * c));
   const clips = backend.upload(table, [N, 4], 'u32');
@@ -175,15 +184,14 @@ export function phaseVocoder(backend: Backend, z: Tensor, frames: readonly numbe
       workgroups: [groups(bins, 64), N],
     });
   } else {
-    zs = phaseVocoderCpu(backend, z, clips, outFrames, hop);
+    zs = phaseVocoderCpu(backend, z, clips, outFrames, maxOut, hop);
   }
   clips.dispose();
   return { zs, outFrames };
 }
 
-function phaseVocoderCpu(backend: CpuBackend, z: Tensor, clips: Tensor, outFrames: readonly number[], hop: number): Tensor {
+function phaseVocoderCpu(backend: CpuBackend, z: Tensor, clips: Tensor, outFrames: readonly number[], maxOut: number, hop: number): Tensor {
   const [N, maxFrames, bins] = z.shape;
-  const maxOut = Math.max(...outFrames);
   const size = N * maxOut * bins;
   const args = [z.host, clips.host, maxFrames, maxOut, bins, hop] as const;
   const mag = backend.kernel('augment.vocoder_mag', vocoderMagCpuKernel, size)(...args) as Float32Array;

@@ -55,8 +55,11 @@ describeBackends('phase vocoder time stretch vs librosa', (backend: Backend) => 
   it('complex STFT = librosa.stft', async () => {
     const { z, frames } = complexStft(backend, packClips(backend, [y]), O);
     expect(frames).toEqual([FRAMES]);
-    expect(z.shape).toEqual([1, FRAMES, BINS, 2]);
-    expectClose(await z.read(), D.data, STFT_TOL, 'stft');
+    expect(z.shape[1]).toBeGreaterThanOrEqual(FRAMES);
+    const got = (await z.read()) as Float32Array;
+    expectClose(got.subarray(0, D.data.length), D.data, STFT_TOL, 'stft');
+    // Frames allocated past the clip's last are zero.
+    expect(got.subarray(D.data.length).every((v) => v === 0)).toBe(true);
   });
 
   it('inverse STFT = librosa.istft', async () => {
@@ -71,7 +74,7 @@ describeBackends('phase vocoder time stretch vs librosa', (backend: Backend) => 
       const { zs, outFrames } = phaseVocoder(backend, z, [FRAMES], [quantizeRate(rateOf(name))], O.hop);
       const want = golden.get(`pv.vocoder.${name}`);
       expect(outFrames).toEqual([want.shape[0]]);
-      expectClose(await zs.read(), want.data, VOCODER_TOL, `vocoder ${name}`);
+      expectClose(((await zs.read()) as Float32Array).subarray(0, want.data.length), want.data, VOCODER_TOL, `vocoder ${name}`);
     });
 
     it(`time stretch = librosa.effects.time_stretch (rate ${rateOf(name)})`, async () => {
@@ -109,13 +112,13 @@ for (const tiling of [{ F: 1, T: 32 }, { F: 2, T: 4 }, { F: 8, T: 1 }]) {
     const backend = webgpuBackend();
     if (!backend) return skip();
     const { z } = complexStft(backend, packClips(backend, [y]), O, tiling);
-    expectClose(await z.read(), D.data, STFT_TOL, 'stft');
+    expectClose(((await z.read()) as Float32Array).subarray(0, D.data.length), D.data, STFT_TOL, 'stft');
     // The inverse of the forward transform is M times the windowed frames.
     const back = (await realFrames(backend, z, tiling).read()) as Float32Array;
     const want = Float64Array.from({ length: back.length }, (_, i) => {
       const [t, e] = [Math.floor(i / O.nFft), i % O.nFft];
       const pos = t * O.hop + e - O.nFft / 2;
-      return pos >= 0 && pos < y.length ? O.nFft * y[pos] * (0.5 - 0.5 * Math.cos((2 * Math.PI * e) / O.nFft)) : 0;
+      return t < FRAMES && pos >= 0 && pos < y.length ? O.nFft * y[pos] * (0.5 - 0.5 * Math.cos((2 * Math.PI * e) / O.nFft)) : 0;
     });
     expectClose(back, want, { atol: O.nFft * 4e-7, rtol: 0 }, 'inverse');
   });
