@@ -75,6 +75,12 @@ describeBackends('resampling by per-clip ratios, pitch shift', (backend: Backend
     });
   }
 
+  it('pitch shift by an octave = librosa.effects.pitch_shift itself (its rate 0.5 needs no quantising)', async () => {
+    const out = (await pitchShift(backend, packClips(backend, [y]), [12]).samples.read()) as Float32Array;
+    expectClose(out, pitchShiftReference(y, 12), PITCH_TOL, 'vs float64');
+    expectSoxrAgreement(out, golden.get('pv.pitch_librosa.up12').data, 0.5, 'vs librosa.effects.pitch_shift');
+  });
+
   it('shifts a batch, each clip by its own amount, keeping each length', async () => {
     const clips = [y.subarray(0, 3000), y.subarray(1000, 2200), y.subarray(500, 4700)];
     const semitones = [1.5, -3.7, 0];

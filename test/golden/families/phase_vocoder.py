@@ -56,6 +56,8 @@ def generate():
     for name, semitones in (("up3", 3.0), ("down2_5", -2.5)):
         out[f"pv.semitones.{name}"] = np.array([semitones])
         out[f"pv.pitch.{name}"] = f32(pitch_shift(y, semitones))
+    # An octave's rate (0.5) is exactly a multiple of 2^-16: librosa's own pitch_shift, unchanged.
+    out["pv.pitch_librosa.up12"] = f32(librosa.effects.pitch_shift(y, sr=SR, n_steps=12, n_fft=N_FFT, hop_length=HOP))
     for name, semitones in (("up3", 3.0), ("down2_5", -2.5)):
         rate = quantised(2.0 ** (-semitones / 12))
         out[f"pv.resample_rate.{name}"] = np.array([rate])
