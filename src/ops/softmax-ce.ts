@@ -3,6 +3,7 @@
 // targets): shaders/softmax_ce.wgsl on WebGPU, gpu.js kernels on the CPU.
 import type { Backend, CpuBackend, CpuKernelFunction } from '../backend/types.js';
 import type { Tensor } from '../tensor.js';
+import { softmax } from './scores.js';
 
 export interface CrossEntropyOptions {
   /** [K] weight of each class; the mean divides by the summed weights of the targets, as PyTorch. */
@@ -65,9 +66,8 @@ export function softmaxCrossEntropyForward(
     return { loss, probs };
   }
   const w = weights ? weights.host : new Float32Array(1);
-  const probs = cpuKernel(backend, 'ce.probs', probsCpuKernel, N * K)(logits.host, K) as Float32Array;
   const loss = cpuKernel(backend, 'ce.loss', lossCpuKernel, 1)(logits.host, labels.host, w, N, K, eps, Number(weights !== null)) as Float32Array;
-  return { loss: backend.wrap(loss, [1]), probs: backend.wrap(probs, [N, K]) };
+  return { loss: backend.wrap(loss, [1]), probs: softmax(backend, logits) };
 }
 
 /** dlogits [N, K] of the mean loss, times lossScale[0] (the upstream gradient) when given. */
@@ -125,9 +125,8 @@ export function softmaxCrossEntropySoftForward(
     return { loss, probs };
   }
   const w = weights ? weights.host : new Float32Array(1);
-  const probs = cpuKernel(backend, 'ce.probs', probsCpuKernel, N * K)(logits.host, K) as Float32Array;
   const loss = cpuKernel(backend, 'ce.soft_loss', softLossCpuKernel, 1)(logits.host, targets.host, w, N, K, eps, Number(weights !== null)) as Float32Array;
-  return { loss: backend.wrap(loss, [1]), probs: backend.wrap(probs, [N, K]) };
+  return { loss: backend.wrap(loss, [1]), probs: softmax(backend, logits) };
 }
 
 /** dlogits [N, K] of the soft-target mean loss, times lossScale[0] when given. */
@@ -161,14 +160,6 @@ export function softmaxCrossEntropySoftBackward(
 
 // gpu.js kernels (flat outputs; `this.thread.x` is the output index). gpu.js hoists loop variables to
 // function scope, so every loop of a kernel names its own.
-const probsCpuKernel: CpuKernelFunction = function (z: number[], K: number) {
-  const row = Math.floor(this.thread.x / K) * K;
-  let m = z[row];
-  for (let a = 1; a < K; a++) m = Math.max(m, z[row + a]);
-  let sum = 0;
-  for (let b = 0; b < K; b++) sum += Math.exp(z[row + b] - m);
-  return Math.exp(z[this.thread.x] - m) / sum;
-};
 
 const lossCpuKernel: CpuKernelFunction = function (z: number[], labels: number[], w: number[], N: number, K: number, eps: number, hasWeights: number) {
   let num = 0;
