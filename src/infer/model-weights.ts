@@ -52,7 +52,7 @@ export function expectedStateDict(spec: ModelSpec): Map<string, ExpectedTensor> 
 
 /**
  * Checks a weights file's tensors against the spec: every expected tensor present with an accepted dtype, its
- * shape and finite values (running_var >= 0); no tensor the spec does not have, except a checkpoint's optimizer
+ * shape and finite values (running_var and Adam's exp_avg_sq >= 0: their square roots are taken); no tensor the spec does not have, except a checkpoint's optimizer
  * slots, which must belong to a trainable tensor and match it. Throws naming `source` and the first mismatch.
  */
 export function checkWeights(spec: ModelSpec, tensors: ReadonlyMap<string, NamedTensor>, source: string): void {
@@ -78,6 +78,7 @@ export function checkWeights(spec: ModelSpec, tensors: ReadonlyMap<string, Named
     const owner = expected.get(param);
     if (!owner?.trainable || !OPTIMIZER_SLOTS.includes(slot)) fail(`unexpected optimizer tensor ${name} (no trainable weight ${param} with a ${OPTIMIZER_SLOTS.join(' / ')} slot)`);
     checkTensor(name, tensor, owner!.shape, ['F32'], fail);
+    if (slot === 'exp_avg_sq' && (tensor.data as Float32Array).some((v) => v < 0)) fail(`${name} holds a negative second moment`);
   }
 }
 

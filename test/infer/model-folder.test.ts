@@ -142,6 +142,7 @@ describe('readModelFolder: every weight against the spec', () => {
     ['an infinite running mean', (t) => ((t['1.running_mean'].data as Float32Array)[2] = -Infinity), /1\.running_mean holds -Infinity at index 2/],
     ['a negative running variance', (t) => ((t['1.running_var'].data as Float32Array)[0] = -1), /1\.running_var holds a negative variance/],
     ['optimizer state of a running statistic', (t) => (t['optimizer.1.running_mean.exp_avg'] = { shape: [4], data: new Float32Array(4) }), /unexpected optimizer tensor optimizer\.1\.running_mean\.exp_avg/],
+    ['a negative Adam second moment', (t) => (t['optimizer.7.bias.exp_avg_sq'] = { shape: [3], data: Float32Array.of(0, -1e-9, 0) }), /optimizer\.7\.bias\.exp_avg_sq holds a negative second moment/],
     ['optimizer state of the wrong shape', (t) => (t['optimizer.0.bias.exp_avg'] = { shape: [5], data: new Float32Array(5) }), /optimizer\.0\.bias\.exp_avg has shape \[5\], the model spec gives \[4\]/],
   ];
   for (const [what, change, problem] of cases) {
