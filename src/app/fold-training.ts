@@ -249,8 +249,9 @@ function startOrResume(ctx: FoldContext, meta: Omit<ModelMeta, 'weights'>, optio
 
 /** Adds the losses (of the steps applied) and correct count since `firstStep` (this session's part of the epoch) to the state. */
 async function takePartial(trainer: Trainer, state: FoldState, firstStep: number): Promise<void> {
-  const skipped = new Set(trainer.skippedSteps);
-  const losses = (await trainer.flushLosses()).slice(firstStep).filter((_, i) => !skipped.has(firstStep + i));
+  const all = await trainer.flushLosses();
+  const skipped = new Set(trainer.skippedSteps); // complete only once every flag is back
+  const losses = all.slice(firstStep).filter((_, i) => !skipped.has(firstStep + i));
   state.partial.lossSum += losses.reduce((a, b) => a + b, 0);
   state.partial.losses += losses.length;
   state.partial.correct += await trainer.takeCorrect();

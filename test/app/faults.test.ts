@@ -2,8 +2,10 @@
 // the last finite checkpoint) or goes on with --on-nonfinite skip; a device lost or a GPU error mid-epoch
 // leaves the last good checkpoint, names the kernels, and --resume on a fresh device ends with the weights of
 // an uninterrupted run.
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import yargs from 'yargs';
 import { Interrupted } from '../../src/app/events.js';
 import { NonFiniteStep, trainFold, type FoldContext } from '../../src/app/fold-training.js';
 import { readModelFolder, writeModelFolder } from '../../src/app/model-folder.js';
@@ -80,9 +82,18 @@ suite('faults during training (webgpu)', () => {
   // 16 training clips in batches of 8: 2 steps per epoch.
   const settings: TrainOptions = { data: [data], frames: 32, batchSize: 8, epochs: 3, patience: 0, valActors: [3], cacheDir };
 
+  // LeakyReLU and average pools carry a NaN through to the loss (ReLU's max(0, NaN) = 0 and batchnorm would hide it).
+  const nanCarrying = join(scratch, 'leaky.json');
+  writeFileSync(nanCarrying, JSON.stringify({
+    layers: [
+      { type: 'conv2d', filters: 8, kernel: 3, padding: 1 }, { type: 'leaky_relu' }, { type: 'avgpool2d', kernel: 2 },
+      { type: 'conv2d', filters: 16, kernel: 3, padding: 1 }, { type: 'leaky_relu' }, { type: 'globalavgpool' }, { type: 'dense', units: 8 },
+    ],
+  }));
+
   /** trainFold on the tiny corpus with a NaN put into the first batch of epoch 2 (global step 3). */
   async function poisonedFold(dir: string, onNonFinite: 'stop' | 'skip', onEvent?: FoldContext['onEvent']) {
-    const run = defaultSettings({ ...settings, onNonFinite });
+    const run = defaultSettings({ ...settings, model: nanCarrying, onNonFinite });
     const { set } = await loadFeatureSet(run.data, { backend: webgpu!, features: run.features, cacheDir });
     return trainFold({
       backend: webgpu!, set, settings: run, fold: 0, folds: 1, split: { train: [1, 2], val: [3], test: [] }, dir, provenance: {}, onEvent,
@@ -92,7 +103,7 @@ suite('faults during training (webgpu)', () => {
     });
   }
 
-  it('by default stops at the step with a NaN gradient, naming it, and keeps the last finite checkpoint as it was', async () => {
+  it('by default stops at the step with a NaN loss, naming it, and keeps the last finite checkpoint as it was', async () => {
     const dir = join(scratch, 'stop');
     let lastAfterEpoch1: Record<string, string> | null = null;
     const error = await poisonedFold(dir, 'stop', (e) => {
@@ -100,7 +111,7 @@ suite('faults during training (webgpu)', () => {
     }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NonFiniteStep);
     expect((error as Error).message).toBe(
-      `training step 3 (epoch 2, step 1 of 2) had a non-finite gradient; stopped without applying it: the last finite checkpoint ${join(dir, 'last')} is kept. ` +
+      `training step 3 (epoch 2, step 1 of 2) had a non-finite loss (NaN); stopped without applying it: the last finite checkpoint ${join(dir, 'last')} is kept. ` +
         '--on-nonfinite skip skips such batches instead',
     );
     expect(lastAfterEpoch1).not.toBeNull();
@@ -113,6 +124,7 @@ suite('faults during training (webgpu)', () => {
     const result = await poisonedFold(join(scratch, 'skip'), 'skip');
     expect(result.skippedSteps).toEqual([{ epoch: 2, step: 1, globalStep: 2 }]);
     expect(result.records).toHaveLength(3);
+    // The skipped step's NaN loss is left out of its epoch's mean.
     for (const r of result.records) expect(Number.isFinite(r.trainLoss) && Number.isFinite(r.trainWA), `epoch ${r.epoch}`).toBe(true);
     for (const folder of ['last', 'best']) expect(() => readModelFolder(join(scratch, 'skip', folder))).not.toThrow();
   });
@@ -178,5 +190,21 @@ suite('faults during training (webgpu)', () => {
       };
       await faulty(join(scratch, 'invalid'), bad, /^WebGPU validation error in a batch of kernels \[.*optim:revert\{WG=256\}/);
     });
+  });
+});
+
+describe('--on-nonfinite', () => {
+  it('reaches the run settings; the default is stop', async () => {
+    const { trainOptions, withTrainOptions } = await import('../../src/cli/commands/train.js');
+    const parse = async (...argv: string[]) => trainOptions(await withTrainOptions(yargs(argv)).parse());
+    expect(await parse('--on-nonfinite', 'skip')).toMatchObject({ onNonFinite: 'skip' });
+    expect(await parse()).not.toHaveProperty('onNonFinite');
+    expect(defaultSettings().onNonFinite).toBe('stop');
+  });
+
+  it('rejects other values as a usage error (exit 2) naming the flag and the choices', () => {
+    const r = serGpu('train', '--on-nonfinite', 'ignore');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/on-nonfinite.*Given: "ignore", Choices: "stop", "skip"/s);
   });
 });
