@@ -27,6 +27,8 @@ export interface TrainSettings {
   /** Stop after this many epochs without a better validation UA; 0 trains every epoch. */
   patience: number;
   seed: number;
+  /** A step whose loss or gradient is not finite: 'stop' the run (keeping the last finite checkpoint) or 'skip' its batch. */
+  onNonFinite: 'stop' | 'skip';
   valActors?: number[];
   testActors?: number[];
   folds?: number;
@@ -51,6 +53,7 @@ export function defaultSettings(overrides: Partial<TrainSettings> = {}): TrainSe
     balance: 'weights',
     patience: 8,
     seed: 1,
+    onNonFinite: 'stop',
     ...rest,
     features: featureConfig({ kind: 'logmel', nMels: 64, ...features }),
   };

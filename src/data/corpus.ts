@@ -1,6 +1,7 @@
 // Turns the user's inputs (folders, zip archives, label CSVs, single files) into one sorted list of
 // labelled clips without decoding any audio. Labels come, in order of preference, from a CSV row,
 // a RAVDESS file name, or the name of the folder holding the file (the TESS layout).
+import { existsSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { extname, join, posix } from 'node:path';
 import { isAudioFileName, listZipAudio, splitZipSource, zipSource } from '../audio/index.js';
@@ -54,6 +55,13 @@ export function labelVocabulary(labelNames: readonly (string | undefined)[]): st
 }
 
 async function findSources(input: string): Promise<Found[]> {
+  // One member of an archive, "archive.zip:member": listed if the archive has it.
+  const member = splitZipSource(input);
+  if (member && !existsSync(input)) {
+    const members = await listZipAudio(member.zipPath);
+    if (!members.includes(member.member)) throw new InvalidFileError(member.zipPath, `no audio member ${member.member}`);
+    return [{ source: input }];
+  }
   const found = await stat(input).catch((error: unknown) => {
     throw new InvalidFileError(input, fileReadProblem(error));
   });

@@ -2,25 +2,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Interrupted } from '../../src/app/events.js';
-import { readModelFolder } from '../../src/app/model-folder.js';
 import { train, type TrainOptions } from '../../src/app/train.js';
-import type { EpochRecord, RunInfo } from '../../src/app/run-files.js';
+import type { RunInfo } from '../../src/app/run-files.js';
 import { scratchFolder } from '../audio/fixtures.js';
 import { backends } from '../helpers/backends.js';
-import { tinyCorpus } from './fixtures.js';
+import { metrics, tinyCorpus, weightBytes } from './fixtures.js';
 
 const webgpu = backends.find((b) => b.kind === 'webgpu')!.backend;
 const suite = webgpu ? describe : describe.skip;
-
-const metrics = (dir: string) =>
-  readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((line) => {
-    const { seconds: _seconds, ...record } = JSON.parse(line) as EpochRecord;
-    return record;
-  });
-
-/** Every tensor of a model folder as raw bytes, by name. */
-const weightBytes = (dir: string) =>
-  Object.fromEntries([...readModelFolder(dir).tensors].map(([name, t]) => [name, Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength).toString('base64')]));
 
 suite('train (webgpu)', () => {
   const data = tinyCorpus();
