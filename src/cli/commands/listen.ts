@@ -1,0 +1,67 @@
+// ser-gpu listen: emotion estimates over audio from stdin (a WAV stream or raw PCM), one per hop, live.
+import type { CommandModule } from 'yargs';
+import { withBackend, withJson, type BackendArgs, type JsonArgs } from '../options.js';
+import { existingInputs, integerFlag, numberFlag, UsageError } from '../usage.js';
+
+interface ListenArgs extends BackendArgs, JsonArgs {
+  model?: string;
+  format: 'wav' | 's16le' | 'f32le';
+  rate?: number;
+  channels?: number;
+  window?: number;
+  hop: number;
+  'speech-db': number;
+  verbose: boolean;
+}
+
+export const listenCommand: CommandModule<object, ListenArgs> = {
+  command: 'listen',
+  describe: 'Emotion estimates over audio from stdin as it arrives (a WAV stream, or raw PCM with --format and --rate)',
+  builder: (yargs) =>
+    withJson(withBackend(yargs))
+      .option('model', { type: 'string', describe: 'model folder [the shipped pretrained model]' })
+      .option('format', { choices: ['wav', 's16le', 'f32le'] as const, default: 'wav' as const, describe: 'stdin holds a WAV stream (header first) or raw little-endian PCM' })
+      .option('rate', { type: 'number', describe: 'sample rate of raw PCM in Hz (required with s16le, f32le)' })
+      .option('channels', { type: 'number', describe: 'channels of raw PCM, interleaved; mixed to mono [1]' })
+      .option('window', { type: 'number', describe: 'seconds of audio each estimate looks at [the model input, 3 s]' })
+      .option('hop', { type: 'number', default: 0.5, describe: 'seconds between estimates' })
+      .option('speech-db', { type: 'number', default: -55, describe: 'voice-activity gate: a hop is speech when its RMS level is at least this many dBFS' })
+      .option('verbose', { type: 'boolean', default: false, describe: 'print each hop\'s work time (and the load average) to stderr' }) as never,
+  handler: async (args) => {
+    if (args.model !== undefined) existingInputs('--model', [args.model]);
+    if (args.format === 'wav' && (args.rate !== undefined || args.channels !== undefined)) {
+      throw new UsageError(`--${args.rate !== undefined ? 'rate' : 'channels'} describes raw PCM (--format s16le|f32le); a WAV stream's header gives it`);
+    }
+    if (args.format !== 'wav' && args.rate === undefined) throw new UsageError(`--rate is required with --format ${args.format}`);
+    integerFlag('rate', args.rate);
+    integerFlag('channels', args.channels);
+    numberFlag('window', args.window, 0);
+    numberFlag('hop', args.hop, 0);
+    numberFlag('speech-db', args['speech-db'], -Infinity);
+    if (args.window !== undefined && args.hop > args.window) throw new UsageError(`--hop ${args.hop} must not exceed --window ${args.window}`);
+    const [{ listen }, { hopReport, liveLine, LatencySummary }] = await Promise.all([import('../../app/listen.js'), import('../listen-output.js')]);
+    const events = listen(process.stdin, {
+      model: args.model,
+      format: args.format,
+      sampleRate: args.rate,
+      channels: args.channels,
+      window: args.window,
+      hop: args.hop,
+      speechDb: args['speech-db'],
+      backend: args.backend,
+    });
+    const live = !args.json && process.stdout.isTTY === true;
+    const summary = new LatencySummary();
+    try {
+      for await (const { estimate, timing } of events) {
+        if (args.json) process.stdout.write(`${JSON.stringify(estimate)}\n`);
+        else process.stdout.write(live ? `\r${liveLine(estimate)}\x1b[K` : `${liveLine(estimate)}\n`);
+        summary.add(estimate, timing);
+        if (args.verbose) process.stderr.write(`${hopReport(estimate, timing)}\n`);
+      }
+    } finally {
+      if (live) process.stdout.write('\n');
+    }
+    if (args.verbose) process.stderr.write(`${summary.text()}\n`);
+  },
+};
