@@ -40,7 +40,10 @@ export async function* listen(input: AsyncIterable<Uint8Array>, options: ListenO
     for await (const bytes of input) {
       const samples = decoder.push(bytes);
       if (decoder.sampleRate === null) continue;
-      stream ??= new EmotionStream(classifier, decoder.sampleRate, options);
+      if (!stream) {
+        stream = new EmotionStream(classifier, decoder.sampleRate, options);
+        await stream.warmUp();
+      }
       yield* stream.push(samples);
     }
     decoder.end();

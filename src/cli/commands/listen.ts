@@ -28,6 +28,7 @@ export const listenCommand: CommandModule<object, ListenArgs> = {
       .option('speech-db', { type: 'number', default: -55, describe: 'voice-activity gate: a hop is speech when its RMS level is at least this many dBFS' })
       .option('verbose', { type: 'boolean', default: false, describe: 'print each hop\'s work time (and the load average) to stderr' }) as never,
   handler: async (args) => {
+    if (process.stdin.isTTY) throw new UsageError('listen reads audio from stdin: pipe a recording into it, e.g. arecord -f S16_LE -r 16000 -c 1 -t raw | ser-gpu listen --format s16le --rate 16000');
     if (args.model !== undefined) existingInputs('--model', [args.model]);
     if (args.format === 'wav' && (args.rate !== undefined || args.channels !== undefined)) {
       throw new UsageError(`--${args.rate !== undefined ? 'rate' : 'channels'} describes raw PCM (--format s16le|f32le); a WAV stream's header gives it`);
@@ -52,8 +53,15 @@ export const listenCommand: CommandModule<object, ListenArgs> = {
     });
     const live = !args.json && process.stdout.isTTY === true;
     const summary = new LatencySummary();
+    // A reader that goes away (`| head`) ends the stream quietly; the loop's exit frees the device.
+    let closed = false;
+    process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+      closed = true;
+    });
     try {
       for await (const { estimate, timing } of events) {
+        if (closed) break;
         if (args.json) process.stdout.write(`${JSON.stringify(estimate)}\n`);
         else process.stdout.write(live ? `\r${liveLine(estimate)}\x1b[K` : `${liveLine(estimate)}\n`);
         summary.add(estimate, timing);
