@@ -82,6 +82,7 @@ export class EmotionStream {
     const minFrames = this.config.deltas > 0 ? this.config.deltaWidth : 1;
     if (!(this.windowFrames >= minFrames)) throw new Error(`listen: the window must hold at least ${minFrames} frames of ${1 / framesPerSecond} s`);
     if (!(Math.round(this.hopFrames) >= minFrames)) throw new Error(`listen: the hop must hold at least ${minFrames} frames of ${1 / framesPerSecond} s`);
+    if (this.hopFrames > this.windowFrames) throw new Error(`listen: the hop (${settings.hop} s) must not exceed the window (${this.windowFrames / framesPerSecond} s)`);
     this.frontEnd = new StreamFrontEnd(classifier.backend, this.config, inputRate);
     this.ring = new FrameRing(this.frontEnd.bands, this.windowFrames);
   }

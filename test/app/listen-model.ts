@@ -14,7 +14,7 @@ export const LABELS = ['neutral', 'calm', 'happy', 'sad', 'angry', 'fearful', 'd
 
 export async function seededModelFolder(backend: Backend, frames = 188, features: Partial<FeatureConfig> = {}): Promise<string> {
   const config = featureConfig({ kind: 'logmel', nMels: 64, ...features });
-  const bands = config.nMels * (1 + config.deltas);
+  const bands = (config.kind === 'mfcc' ? config.nMfcc : config.nMels) * (1 + config.deltas);
   const spec = recipeModelSpec(bands, frames, LABELS.length);
   const model = new Model(backend, spec, { seed: 7 });
   const tensors = await exportStateDict(model);

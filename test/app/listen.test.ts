@@ -106,8 +106,8 @@ suite('EmotionStream (webgpu)', () => {
   });
 
   /** Every estimate of `samples` at 16 kHz pushed in 0.2 s pieces. */
-  async function estimates(samples: Float32Array, speechDb: number): Promise<StreamEvent[]> {
-    const classifier = createClassifier(webgpu!, readModelFolder(modelDir));
+  async function estimates(samples: Float32Array, speechDb: number, dir = modelDir): Promise<StreamEvent[]> {
+    const classifier = createClassifier(webgpu!, readModelFolder(dir));
     const stream = new EmotionStream(classifier, 16000, { hop: 0.5, speechDb });
     const events: StreamEvent[] = [];
     for (let at = 0; at < samples.length; at += 3200) for await (const e of stream.push(samples.subarray(at, at + 3200))) events.push(e);
@@ -138,6 +138,16 @@ suite('EmotionStream (webgpu)', () => {
       const rows = (await db.features.read()) as Float32Array;
       power.dispose();
       db.features.dispose();
+      if (k === 0) {
+        // The documented difference: the offline features of the whole clip floor the first, silent window at
+        // the clip's maximum minus top_db, far above the window's own floor.
+        const offline = computeFeatures(webgpu!, [clip.samples], features);
+        const clipDb = (await offline.features.read()) as Float32Array;
+        offline.features.dispose();
+        const windowMin = Math.min(...rows);
+        const clipMin = Math.min(...Array.from({ length: 64 }, (_, b) => Math.min(...clipDb.subarray(b * 247, b * 247 + n))));
+        expect(clipMin - windowMin).toBeGreaterThan(10);
+      }
       const [expected] = await classifier.probabilities([{ values: rows, frames: n }]);
       expect(estimate.speech).toBe(true);
       // Exact: the same frames through the same kernels, at the same shapes.
@@ -147,13 +157,17 @@ suite('EmotionStream (webgpu)', () => {
     classifier.dispose();
   });
 
-  it('the estimate whose window holds all of the audio equals predict on that audio', async () => {
+  it.each([
+    ['log-mel', undefined],
+    ['MFCC with deltas', { kind: 'mfcc', nMfcc: 20, deltas: 2 } as const],
+  ])('the estimate whose window holds all of the audio equals predict on that audio (%s)', async (_, features) => {
+    const dir = features ? await seededModelFolder(webgpu!, 188, features) : modelDir;
     const clip = await readAudio(CLIP);
     const samples = clip.samples.slice(8000, 56000); // 3 s: 188 frames, the model's window
-    const events = await estimates(samples, -Infinity);
+    const events = await estimates(samples, -Infinity, dir);
     const last = events[events.length - 1].estimate;
     expect([last.start, last.end]).toEqual([0, 3]);
-    const model = await LoadedModel.load(modelDir, webgpu!);
+    const model = await LoadedModel.load(dir, webgpu!);
     const predicted = await model.predict({ samples, sampleRate: 16000 });
     await model.close();
     const labels = Object.keys(predicted.probabilities);
@@ -200,6 +214,22 @@ suite('listen() over bytes (webgpu)', () => {
       expect(await run(streamed, {}, 777)).toEqual(raw);
     }
     expect(await run(wav, {})).toEqual(raw);
+  });
+
+  it('estimates come as the audio arrives, not at the end of the input', async () => {
+    const clip = await readAudio(CLIP);
+    const pcm = encodeFrames([Array.from(clip.samples)], 'pcm16');
+    const log: string[] = [];
+    async function* paced() {
+      for (let at = 0; at < pcm.length; at += 3200) {
+        log.push(`sent ${(at + 3200) / 32000} s`);
+        yield pcm.subarray(at, at + 3200);
+      }
+    }
+    for await (const { estimate } of listen(paced(), { model: modelDir, backend: webgpu!, format: 's16le', sampleRate: 16000 })) log.push(`estimate to ${estimate.end} s`);
+    // The hop ending at frame 31 (0.496 s) needs samples to 0.528 s (its last frame's n_fft/2): the 0.6 s piece.
+    expect(log.slice(0, 7)).toEqual(['sent 0.1 s', 'sent 0.2 s', 'sent 0.3 s', 'sent 0.4 s', 'sent 0.5 s', 'sent 0.6 s', 'estimate to 0.496 s']);
+    expect(log.indexOf('estimate to 1.504 s')).toBeLessThan(log.indexOf('sent 1.7 s'));
   });
 
   it('an empty input is an error naming it', async () => {

@@ -26,7 +26,7 @@ export const listenCommand: CommandModule<object, ListenArgs> = {
       .option('window', { type: 'number', describe: 'seconds of audio each estimate looks at [the model input, 3 s]' })
       .option('hop', { type: 'number', default: 0.5, describe: 'seconds between estimates' })
       .option('speech-db', { type: 'number', default: -55, describe: 'voice-activity gate: a hop is speech when its RMS level is at least this many dBFS' })
-      .option('verbose', { type: 'boolean', default: false, describe: 'print each hop\'s work time (and the load average) to stderr' }) as never,
+      .option('verbose', { type: 'boolean', default: false, describe: 'print each hop\'s work time (and the load average) to stderr' }),
   handler: async (args) => {
     if (process.stdin.isTTY) throw new UsageError('listen reads audio from stdin: pipe a recording into it, e.g. arecord -f S16_LE -r 16000 -c 1 -t raw | ser-gpu listen --format s16le --rate 16000');
     if (args.model !== undefined) existingInputs('--model', [args.model]);
