@@ -18,6 +18,8 @@ export interface ListenOptions extends StreamSettings {
   backend?: Backend | BackendChoice;
   /** Names the input in errors; default "stdin". */
   source?: string;
+  /** Aborting stops reading as if the input had ended: the audio so far is flushed (Ctrl-C in the CLI). */
+  signal?: AbortSignal;
 }
 
 /** Estimates over `input`, as its bytes arrive; the end of the input flushes the audio left. */
@@ -37,7 +39,7 @@ export async function* listen(input: AsyncIterable<Uint8Array>, options: ListenO
   try {
     classifier = createClassifier(backend, bundle);
     let stream: EmotionStream | null = null;
-    for await (const bytes of input) {
+    for await (const bytes of untilAborted(input, options.signal)) {
       const samples = decoder.push(bytes);
       if (decoder.sampleRate === null) continue;
       if (!stream) {
@@ -53,5 +55,23 @@ export async function* listen(input: AsyncIterable<Uint8Array>, options: ListenO
   } finally {
     classifier?.dispose();
     if (owns) await backend.destroy();
+  }
+}
+
+/** The items of `input` until `signal` aborts, even while a read is pending (a microphone that has paused). */
+async function* untilAborted<T>(input: AsyncIterable<T>, signal: AbortSignal | undefined): AsyncGenerator<T> {
+  if (!signal) return yield* input;
+  const iterator = input[Symbol.asyncIterator]();
+  const stop = new Promise<IteratorResult<T>>((resolve) => signal.addEventListener('abort', () => resolve({ done: true, value: undefined }), { once: true }));
+  try {
+    while (!signal.aborted) {
+      const pending = iterator.next();
+      pending.catch(() => {}); // a read cut short by the abort is no error
+      const step = await Promise.race([pending, stop]);
+      if (step.done) return;
+      yield step.value;
+    }
+  } finally {
+    iterator.return?.()?.catch(() => {});
   }
 }

@@ -1,11 +1,13 @@
 // ser-gpu listen as a user pipes audio into it: a RAVDESS clip as a WAV stream and as raw s16le, the 48 kHz WAV
 // RAVDESS ships with its data size rewritten as a live recorder writes it, silence, the text and --verbose
 // outputs, and usage errors (exit 2, naming the flag, before any GPU work).
+import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readAudio } from '../../src/audio/read.js';
 import { readZipEntry } from '../../src/audio/zip.js';
+import { PACKAGE_ROOT } from '../../src/gpu/shaders.js';
 import { DEMO_DATA } from '../app/fixtures.js';
 import { LABELS, seededModelFolder } from '../app/listen-model.js';
 import { hasSharedData, RAVDESS_ZIP_01 } from '../audio/fixtures.js';
@@ -108,6 +110,26 @@ suite('ser-gpu listen (webgpu)', () => {
     for (const hop of hops) expect(hop).toMatch(/: [\d.]+ ms \(features [\d.]+ ms for \d+ frames, model [\d.]+ ms\), load [\d.]+$/);
     expect(r.stderr).toMatch(/listen: 4 hops, work per hop median [\d.]+ ms, p95 [\d.]+ ms, max [\d.]+ ms/);
     expect(r.stderr).toMatch(/listen: 3\.94 s of audio in [\d.]+ s of work \([\d.]+x real time\); load average [\d.]+ \(5 min [\d.]+\) on \d+ cores/);
+  });
+
+  it('Ctrl-C while the recorder is still connected flushes the audio heard so far and exits 0', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(PACKAGE_ROOT, 'src/cli/main.ts'), 'listen', '--model', model, '--json'], { cwd: PACKAGE_ROOT });
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    // A live recording: the header with an unknown size, 2 s of audio, then nothing more (the pipe stays open).
+    const streamed = wav.slice(0, 44 + 64000);
+    new DataView(streamed.buffer).setUint32(40, 0xffffffff, true);
+    child.stdin.write(streamed);
+    let running = true;
+    void exited.then(() => (running = false));
+    while (running && !stdout.includes('"end":1.504')) await new Promise((r) => setTimeout(r, 20));
+    expect(running).toBe(true);
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    const lines = jsonLines(stdout);
+    // Hops end at 0.5, 1.0, 1.5 s; 2.0 s needs audio beyond it until the flush, which then ends at 2 s.
+    expect(lines.map((l) => l.end)).toEqual([0.496, 1.008, 1.504, 2, 2]);
   });
 
   it('input that is not audio fails naming stdin and the problem (exit 1)', () => {

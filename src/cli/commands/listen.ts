@@ -41,7 +41,14 @@ export const listenCommand: CommandModule<object, ListenArgs> = {
     numberFlag('speech-db', args['speech-db'], -Infinity);
     if (args.window !== undefined && args.hop > args.window) throw new UsageError(`--hop ${args.hop} must not exceed --window ${args.window}`);
     const [{ listen }, { hopReport, liveLine, LatencySummary }] = await Promise.all([import('../../app/listen.js'), import('../listen-output.js')]);
+    // Ctrl-C ends the input: the audio heard so far is flushed and the command exits 0 (a second one kills it).
+    const interrupt = new AbortController();
+    process.once('SIGINT', () => {
+      interrupt.abort();
+      process.stdin.destroy(); // a read still waiting on the recorder would keep the process alive
+    });
     const events = listen(process.stdin, {
+      signal: interrupt.signal,
       model: args.model,
       format: args.format,
       sampleRate: args.rate,
