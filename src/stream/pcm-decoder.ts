@@ -1,7 +1,8 @@
 // Audio bytes as they arrive (stdin, a socket) → mono float samples. A WAV stream is recognised by its header;
-// streamed WAVs (`sox -d -t wav -`, `arecord -t wav`) cannot know their length and write a data size of 0 or
-// 0xFFFFFFFF, read here as "until the end of the stream". Raw PCM takes its encoding, rate and channels from
-// the caller. Channels are averaged to mono, as the file decoder does (src/audio/wav.ts).
+// streamed WAVs (`sox -d -t wav -`, `arecord -t wav`) cannot know their length and write a placeholder data
+// size: 0, 0xFFFFFFFF, or about 2 GiB (sox's 0x7FFFF000, arecord's near 0x7FFFFFFF), all read here as "until
+// the end of the stream" (aplay's reader ignores sizes from 0x7FFFFFFE up). Raw PCM takes its encoding, rate
+// and channels from the caller. Channels are averaged to mono, as the file decoder does (src/audio/wav.ts).
 import { mixFrames, type SampleKind } from '../audio/wav.js';
 
 export type StreamFormat = 'wav' | 's16le' | 'f32le';
@@ -23,8 +24,8 @@ interface Encoding {
 const PCM = 0x0001;
 const IEEE_FLOAT = 0x0003;
 const EXTENSIBLE = 0xfffe;
-/** Data sizes a streamed WAV writes when it does not know its length. */
-const UNKNOWN_SIZES = new Set([0, 0xffffffff]);
+/** Data sizes a streamed WAV writes when it does not know its length: 0, or 0x7FFFF000 (sox) and above. */
+const isUnknownSize = (size: number) => size === 0 || size >= 0x7ffff000;
 
 export class PcmDecoder {
   private encoding: Encoding | null;
@@ -104,7 +105,7 @@ export class PcmDecoder {
       if (id === 'data') {
         if (!format) fail('WAV data chunk before its fmt chunk');
         this.encoding = { ...(format as Omit<Encoding, 'littleEndian'>), littleEndian: le };
-        this.dataLeft = UNKNOWN_SIZES.has(size) ? Infinity : size;
+        this.dataLeft = isUnknownSize(size) ? Infinity : size;
         this.pending = bytes.slice(offset + 8);
         return true;
       }

@@ -9,8 +9,8 @@ interface ListenArgs extends BackendArgs, JsonArgs {
   rate?: number;
   channels?: number;
   window?: number;
-  hop: number;
-  'speech-db': number;
+  hop?: number;
+  'speech-db'?: number;
   verbose: boolean;
 }
 
@@ -24,8 +24,8 @@ export const listenCommand: CommandModule<object, ListenArgs> = {
       .option('rate', { type: 'number', describe: 'sample rate of raw PCM in Hz (required with s16le, f32le)' })
       .option('channels', { type: 'number', describe: 'channels of raw PCM, interleaved; mixed to mono [1]' })
       .option('window', { type: 'number', describe: 'seconds of audio each estimate looks at [the model input, 3 s]' })
-      .option('hop', { type: 'number', default: 0.5, describe: 'seconds between estimates' })
-      .option('speech-db', { type: 'number', default: -55, describe: 'voice-activity gate: a hop is speech when its RMS level is at least this many dBFS' })
+      .option('hop', { type: 'number', describe: 'seconds between estimates [0.5]' })
+      .option('speech-db', { type: 'number', describe: 'voice-activity gate: a hop is speech when its RMS level is at least this many dBFS [-55]' })
       .option('verbose', { type: 'boolean', default: false, describe: 'print each hop\'s work time (and the load average) to stderr' }),
   handler: async (args) => {
     if (process.stdin.isTTY) throw new UsageError('listen reads audio from stdin: pipe a recording into it, e.g. arecord -f S16_LE -r 16000 -c 1 -t raw | ser-gpu listen --format s16le --rate 16000');
@@ -39,7 +39,7 @@ export const listenCommand: CommandModule<object, ListenArgs> = {
     numberFlag('window', args.window, 0);
     numberFlag('hop', args.hop, 0);
     numberFlag('speech-db', args['speech-db'], -Infinity);
-    if (args.window !== undefined && args.hop > args.window) throw new UsageError(`--hop ${args.hop} must not exceed --window ${args.window}`);
+    if (args.window !== undefined && args.hop !== undefined && args.hop > args.window) throw new UsageError(`--hop ${args.hop} must not exceed --window ${args.window}`);
     const [{ listen }, { hopReport, liveLine, LatencySummary }] = await Promise.all([import('../../app/listen.js'), import('../listen-output.js')]);
     // Ctrl-C ends the input: the audio heard so far is flushed and the command exits 0 (a second one kills it).
     const interrupt = new AbortController();
