@@ -18,6 +18,9 @@ export type { Backend, BackendChoice, BackendKind } from './backend/types.js';
 export { Tensor, type DType, type HostArray } from './tensor.js';
 export { systemInfo, formatInfo, type SystemInfo } from './system-info.js';
 
+export { InvalidFileError } from './io/errors.js';
+export { GpuMemoryError } from './gpu/buffer-pool.js';
+export { parseAugment, formatAugment, augmentWaveforms, augmentFeatures, type AugmentConfig } from './augment/index.js';
 export { AudioDecodeError, decodeAudio, listZipAudio, readAudio, readZipMember, type AudioClip } from './audio/index.js';
 export {
   loadCorpus,

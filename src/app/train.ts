@@ -2,7 +2,7 @@
 // fold with --folds K; features from the cache when the corpus was seen before; metrics.jsonl rewritten
 // after every epoch; the final evaluation, and per-fold and mean +- std test WA and UA with --folds.
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Backend, BackendChoice } from '../backend/types.js';
 import { loadFeatureSet } from '../data/dataset.js';
 import { meanStd, type MeanStd } from '../eval/metrics.js';
@@ -13,7 +13,7 @@ import { trainFold, type FoldResult } from './fold-training.js';
 import { defaultSettings, type TrainSettings } from './recipe.js';
 import { RUN_FILES, type EpochRecord, type EvaluationRecord, type RunInfo } from './run-files.js';
 import { planSplits } from './split-plan.js';
-import { withBackend } from './with-backend.js';
+import { withBackend } from '../backend/lifecycle.js';
 import { exampleSpectrograms } from './examples.js';
 import { writeExamples } from '../report/examples.js';
 
@@ -55,7 +55,8 @@ export async function train(options: TrainOptions = {}): Promise<TrainResult> {
   } else if (existsSync(infoPath)) {
     throw new Error(`${dir} already holds a run: continue it with --resume ${dir}, or choose another --out`);
   }
-  const settings = info ? (info.settings as unknown as TrainSettings) : defaultSettings(withoutRunOptions(options));
+  // Absolute data paths, so that --resume works from any working directory.
+  const settings = info ? (info.settings as unknown as TrainSettings) : defaultSettings({ ...withoutRunOptions(options), ...(options.data && { data: options.data.map((d) => resolve(d)) }) });
   return withBackend(options.backend, async (backend) => {
     const started = performance.now();
     const loaded = await loadFeatureSet(settings.data, {

@@ -4,6 +4,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { extname, join, posix } from 'node:path';
 import { isAudioFileName, listZipAudio, splitZipSource, zipSource } from '../audio/index.js';
+import { fileReadProblem, InvalidFileError } from '../io/errors.js';
 import { readLabelCsv } from './label-csv.js';
 import { parseRavdessName, RAVDESS_EMOTIONS, type RavdessMeta } from './ravdess.js';
 
@@ -53,12 +54,15 @@ export function labelVocabulary(labelNames: readonly (string | undefined)[]): st
 }
 
 async function findSources(input: string): Promise<Found[]> {
-  if ((await stat(input)).isDirectory()) return (await audioFilesUnder(input)).map((source) => ({ source }));
+  const found = await stat(input).catch((error: unknown) => {
+    throw new InvalidFileError(input, fileReadProblem(error));
+  });
+  if (found.isDirectory()) return (await audioFilesUnder(input)).map((source) => ({ source }));
   const extension = extname(input).toLowerCase();
   if (extension === '.zip') return (await listZipAudio(input)).map((member) => ({ source: zipSource(input, member) }));
   if (extension === '.csv') return readLabelCsv(input);
   if (isAudioFileName(input)) return [{ source: input }];
-  throw new Error(`scanCorpus: ${input} is not a folder, .zip, .csv or audio file`);
+  throw new InvalidFileError(input, 'not a folder, .zip, .csv or audio file');
 }
 
 async function audioFilesUnder(folder: string): Promise<string[]> {

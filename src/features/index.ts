@@ -19,6 +19,7 @@ export { delta, stackDeltas, deltaReference } from './delta.js';
 export { resample, resampleClips, resampleReference } from './resample.js';
 export { melFilterbank, analysisWindow, dctMatrix, hzToMel, melToHz } from './filters.js';
 export { resamplePlan } from './fir.js';
+export { clipTooShort, minClipSamples } from './min-length.js';
 
 /**
  * Features of a batch of clips (already at config.sampleRate): [N, bands, maxFrames] with frames[c] =

@@ -56,7 +56,14 @@ export class GpuRuntime {
     readonly adapter: GPUAdapter,
     readonly report: AdapterReport,
   ) {
-    this.pool = new BufferPool(device);
+    // An allocation's out-of-memory check settles later; it is reported, with the size asked for, at the next sync or read.
+    this.pool = new BufferPool(device, (check) =>
+      this.errorChecks.push(
+        check.then((error) => {
+          if (error) this.pendingError ??= error;
+        }),
+      ),
+    );
     this.uniformAlign = device.limits.minUniformBufferOffsetAlignment;
     this.tensorUsage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
     device.addEventListener('uncapturederror', (event) => {

@@ -23,6 +23,8 @@ interface Encoding {
 
 const PCM = 0x0001;
 const IEEE_FLOAT = 0x0003;
+const A_LAW = 0x0006;
+const MU_LAW = 0x0007;
 const EXTENSIBLE = 0xfffe;
 /** Data sizes a streamed WAV writes when it does not know its length: 0, or 0x7FFFF000 (sox) and above. */
 const isUnknownSize = (size: number) => size === 0 || size >= 0x7ffff000;
@@ -126,7 +128,8 @@ function parseFmt(fmt: DataView, le: boolean, fail: (problem: string) => never):
   if (sampleRate < 1) fail(`WAV fmt chunk says a sample rate of ${sampleRate}`);
   if (tag === PCM && [8, 16, 24, 32].includes(bits)) return { sampleRate, channels, bytesPerSample: bits / 8, kind: 'int' };
   if (tag === IEEE_FLOAT && (bits === 32 || bits === 64)) return { sampleRate, channels, bytesPerSample: bits / 8, kind: 'float' };
-  return fail(`unsupported WAV stream encoding: format tag 0x${tag.toString(16).padStart(4, '0')}, ${bits} bits (integer PCM 8/16/24/32 or float 32/64)`);
+  if ((tag === A_LAW || tag === MU_LAW) && bits === 8) return { sampleRate, channels, bytesPerSample: 1, kind: tag === A_LAW ? 'alaw' : 'mulaw' };
+  return fail(`unsupported WAV stream encoding: format tag 0x${tag.toString(16).padStart(4, '0')}, ${bits} bits (integer PCM 8/16/24/32, float 32/64, 8-bit A-law or mu-law)`);
 }
 
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {

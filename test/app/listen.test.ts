@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { listen, type StreamEvent } from '../../src/app/listen.js';
 import { LoadedModel } from '../../src/app/predict.js';
 import { readAudio } from '../../src/audio/read.js';
+import { decodeWav } from '../../src/audio/wav.js';
 import type { Backend } from '../../src/backend/types.js';
 import { packClips } from '../../src/features/batch.js';
 import { featureConfig } from '../../src/features/config.js';
@@ -17,7 +18,7 @@ import { readModelFolder } from '../../src/app/model-folder.js';
 import { EmotionStream } from '../../src/stream/emotion-stream.js';
 import { StreamFrontEnd } from '../../src/stream/front-end.js';
 import { PcmDecoder } from '../../src/stream/pcm-decoder.js';
-import { buildWav, encodeFrames, mixToMono, testSignal } from '../audio/wav-builder.js';
+import { buildWav, encodeFrames, mixToMono, testSignal, type Encoding } from '../audio/wav-builder.js';
 import { describeBackends, webgpuBackend } from '../helpers/backends.js';
 import { expectClose } from '../helpers/expect-close.js';
 import { DEMO_DATA } from './fixtures.js';
@@ -257,6 +258,16 @@ describe('PcmDecoder', () => {
     const mono = decodeAll(decoder, trailing, piece);
     expect(decoder.sampleRate).toBe(44100);
     expectClose(Float32Array.from(mono), Float32Array.from(mixToMono(signal)), { atol: 1e-6, rtol: 0 }, 'mono mix');
+  });
+
+  it.each([
+    ['pcm8', 1, 8], ['pcm16', 1, 16], ['pcm24', 1, 24], ['pcm32', 1, 32], ['float32', 3, 32], ['float64', 3, 64], ['A-law', 6, 8], ['mu-law', 7, 8],
+  ] as const)('a %s WAV streamed 7 bytes at a time decodes as the file decoder decodes it', (name, formatTag, bitsPerSample) => {
+    const signal = testSignal(200, 2);
+    const data = formatTag >= 6 ? Uint8Array.from({ length: 400 }, (_, i) => (i * 37) % 256) : encodeFrames(signal, name as Encoding);
+    const wav = buildWav({ formatTag, channels: 2, sampleRate: 22050, bitsPerSample, data });
+    const decoder = new PcmDecoder(null);
+    expect(Float32Array.from(decodeAll(decoder, wav, 7))).toEqual(decodeWav(wav, 'file.wav').samples);
   });
 
   it('float32 and 16-bit raw PCM with interleaved channels', () => {
