@@ -10,6 +10,7 @@ import { evaluateCommand } from './commands/evaluate.js';
 import { predictCommand } from './commands/predict.js';
 import { trainCommand } from './commands/train.js';
 import { reportCommand } from './commands/report.js';
+import { listenCommand } from './commands/listen.js';
 
 const cli = yargs(hideBin(process.argv))
   .scriptName('ser-gpu')
@@ -21,6 +22,7 @@ const cli = yargs(hideBin(process.argv))
   .command(evaluateCommand)
   .command(predictCommand)
   .command(reportCommand)
+  .command(listenCommand)
   .demandCommand(1, 'name a command; see --help')
   .strict()
   .fail((message, error, y) => {
