@@ -6,6 +6,8 @@ export { loadModel, LoadedModel, predictEmotion, predictFiles, type FilePredicti
 export { readModelFolder, writeModelFolder, DEFAULT_MODEL_DIR } from './app/model-folder.js';
 export { defaultSettings, recipeModelSpec, type TrainSettings } from './app/recipe.js';
 export { Interrupted, type TrainEvent } from './app/events.js';
+export { listen } from './app/listen.js';
+export { EmotionStream } from './stream/emotion-stream.js';
 export type { EpochRecord, EvaluationRecord, RunInfo, SplitRecord } from './app/run-files.js';
 export { EmotionClassifier, type EmotionPrediction, type Samples } from './infer/classifier.js';
 export { parseModelBundle, createClassifier, type ModelBundle } from './infer/bundle.js';

@@ -22,7 +22,9 @@ import { checkpointContents, checkpointFrom, restoreTrainer } from '../train/che
 import { Trainer, type TrainerOptions } from '../train/trainer.js';
 import { Interrupted, type TrainEvent } from './events.js';
 import { readModelFolder, writeModelFolder } from './model-folder.js';
-import { featureBands, resolveModelSpec, type TrainSettings } from './recipe.js';
+import { featureBands, resolveModelSpec, trainAugmentConfig, type TrainSettings } from './recipe.js';
+import { augmentFeatures } from '../augment/index.js';
+import { reshape } from '../ops/reshape.js';
 import type { EpochRecord, EvaluationRecord, SplitRecord } from './run-files.js';
 import { scoreClips } from './scoring.js';
 
@@ -85,6 +87,8 @@ interface FoldState {
 }
 
 const RESULT_FILE = 'result.json';
+/** Mixed into the augmentation seeds, so they are a stream apart from the batches' windows. */
+const AUGMENT_STREAM = 0xa06;
 
 export async function trainFold(ctx: FoldContext): Promise<FoldResult> {
   const resultPath = join(ctx.dir, RESULT_FILE);
@@ -97,6 +101,8 @@ export async function trainFold(ctx: FoldContext): Promise<FoldResult> {
   const batchSize = Math.min(settings.batchSize, trainIdx.length);
   const steps = Math.floor(trainIdx.length / batchSize); // the last partial batch is dropped: shapes stay fixed
   const normalization = bandStatistics(set, trainIdx);
+  const augment = trainAugmentConfig(settings.augment ?? '');
+  const classes = set.labelNames.length;
   const meta = modelMeta(ctx, normalization);
 
   const { trainer, state } = startOrResume(ctx, meta, trainerOptions(settings, set, trainIdx, steps));
@@ -129,12 +135,14 @@ export async function trainFold(ctx: FoldContext): Promise<FoldResult> {
       for (let s = state.stepInEpoch; s < steps; s++) {
         const batch = trainingBatch(set, order.slice(s * batchSize, (s + 1) * batchSize), settings.frames, settings.seed, fold, epoch, s);
         ctx.onBatch?.(batch, { epoch, step: s });
-        const x = backend.upload(batch.x, [batchSize, 1, set.bands, settings.frames]);
+        const x = backend.upload(batch.x, [batchSize, set.bands, settings.frames]);
         const lengths = backend.upload(batch.lengths, [batchSize], 'i32');
         const labels = backend.upload(batch.labels, [batchSize], 'i32');
-        const input = standardize(backend, x, lengths, mean, invStd);
-        await trainer.trainStep(input, labels);
-        for (const t of [x, lengths, labels, input]) t.dispose();
+        const standardized = standardize(backend, x, lengths, mean, invStd);
+        const augmented = augmentFeatures(backend, standardized, [...batch.lengths], augment, mixSeed(settings.seed, fold, epoch, s, AUGMENT_STREAM), { labels, classes });
+        const input = reshape(backend, augmented.features, [batchSize, 1, set.bands, settings.frames]);
+        await trainer.trainStep(input, labels, augmented.targets);
+        for (const t of new Set([x, lengths, labels, standardized, augmented.features, input, augmented.targets])) t?.dispose();
         onSkips();
         const seconds = (performance.now() - started) / 1000;
         const known = trainer.losses.length - 1;

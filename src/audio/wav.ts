@@ -26,7 +26,7 @@ const UNSUPPORTED_NAMES: Record<number, string> = {
   0x0055: 'MP3',
 };
 
-type SampleKind = 'int' | 'float' | 'alaw' | 'mulaw';
+export type SampleKind = 'int' | 'float' | 'alaw' | 'mulaw';
 
 interface Chunk {
   id: string;
@@ -120,7 +120,7 @@ function sampleKindOf(tag: number, bits: number, fail: (problem: string) => neve
 }
 
 /** Converts interleaved frames to mono floats by averaging the channels. A trailing partial frame is dropped. */
-function mixFrames(data: Uint8Array, channels: number, bytesPerSample: number, kind: SampleKind, littleEndian: boolean): Float32Array {
+export function mixFrames(data: Uint8Array, channels: number, bytesPerSample: number, kind: SampleKind, littleEndian: boolean): Float32Array {
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
   const read = sampleReader(bytesPerSample, kind, littleEndian);
   const frameBytes = channels * bytesPerSample;

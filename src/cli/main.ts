@@ -11,6 +11,7 @@ import { evaluateCommand } from './commands/evaluate.js';
 import { predictCommand } from './commands/predict.js';
 import { trainCommand } from './commands/train.js';
 import { reportCommand } from './commands/report.js';
+import { listenCommand } from './commands/listen.js';
 import { serveCommand } from './commands/serve.js';
 
 const cli = yargs(hideBin(process.argv))
@@ -23,6 +24,7 @@ const cli = yargs(hideBin(process.argv))
   .command(evaluateCommand)
   .command(predictCommand)
   .command(reportCommand)
+  .command(listenCommand)
   .command(serveCommand)
   .command(exportWebCommand)
   .demandCommand(1, 'name a command; see --help')

@@ -5,7 +5,13 @@
 import type { Backend } from '../backend/types.js';
 import { BatchNormLayer } from '../nn/layers/batchnorm.js';
 import type { Model } from '../nn/model.js';
-import { softmaxCrossEntropyBackward, softmaxCrossEntropyForward, type CrossEntropyOptions } from '../ops/softmax-ce.js';
+import {
+  softmaxCrossEntropyBackward,
+  softmaxCrossEntropyForward,
+  softmaxCrossEntropySoftBackward,
+  softmaxCrossEntropySoftForward,
+  type CrossEntropyOptions,
+} from '../ops/softmax-ce.js';
 import { Optimizer, type AdamConfig, type LrSchedule, type SgdConfig } from '../ops/optim.js';
 import type { Tensor } from '../tensor.js';
 import { countCorrect } from '../ops/scores.js';
@@ -63,18 +69,24 @@ export class Trainer {
   }
 
   /**
-   * Records one step on a batch x [N, ...input] and labels [N] (i32), both still the caller's. Returns the
-   * read-back of an earlier ring when this step fills one: awaiting it bounds the work queued on the device.
+   * Records one step on a batch x [N, ...input] and labels [N] (i32), all still the caller's; with soft targets
+   * [N, classes] (mixup) the loss is their cross-entropy, and the labels only score the training accuracy.
+   * Returns the read-back of an earlier ring when this step fills one: awaiting it bounds the work queued on
+   * the device.
    */
-  trainStep(x: Tensor, labels: Tensor): Promise<void> {
+  trainStep(x: Tensor, labels: Tensor, targets: Tensor | null = null): Promise<void> {
     const { model, backend } = this;
     backend.resetPeak();
     model.zeroGrad();
     for (const { tensor, backup } of this.guarded) backend.copy(tensor, backup);
     const logits = model.forwardTrain(x, this.step);
     countCorrect(backend, logits, labels, this.correct);
-    const { loss, probs } = softmaxCrossEntropyForward(backend, logits, labels, this.lossOptions);
-    const dlogits = softmaxCrossEntropyBackward(backend, probs, labels, this.lossOptions);
+    const { loss, probs } = targets
+      ? softmaxCrossEntropySoftForward(backend, logits, targets, this.lossOptions)
+      : softmaxCrossEntropyForward(backend, logits, labels, this.lossOptions);
+    const dlogits = targets
+      ? softmaxCrossEntropySoftBackward(backend, probs, targets, this.lossOptions)
+      : softmaxCrossEntropyBackward(backend, probs, labels, this.lossOptions);
     probs.dispose();
     model.backward(dlogits);
     dlogits.dispose();

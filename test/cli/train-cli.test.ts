@@ -137,6 +137,8 @@ describe('usage errors exit 2 and name the flag, before any GPU work', () => {
     [['predict', '/no/such.wav'], /inputs: \/no\/such.wav does not exist/],
     [['predict', 'x.wav', '--segments', '0'], /does not exist|--segments must be a number > 0/],
     [['train', '--optimizer', 'rmsprop'], /Invalid values:[\s\S]*optimizer/],
+    [['train', '--augment', 'noise'], /--augment: noise: train applies the feature augmentations \(specaugment, mixup\)/],
+    [['train', '--augment', 'mixup:alpha=x'], /--augment: .*alpha = "x" is not a number/],
   ])('ser-gpu %j', (args, message) => {
     const r = serGpu(...(args as string[]));
     expect(r.stderr).toMatch(message);

@@ -3,6 +3,7 @@ import type { Argv, CommandModule } from 'yargs';
 import type { TrainEvent } from '../../app/events.js';
 import { withBackend, type BackendArgs } from '../options.js';
 import { parseActorList } from '../../app/split-plan.js';
+import { trainAugmentConfig } from '../../app/recipe.js';
 import { featureConfig } from '../../features/config.js';
 import { existingInputs, integerFlag, numberFlag, parsedFlag, UsageError } from '../usage.js';
 import { featureOverrides, withFeatureOptions, type FeatureArgs } from './extract.js';
@@ -25,6 +26,7 @@ interface TrainArgs extends BackendArgs, FeatureArgs {
   frames?: number;
   seed?: number;
   'on-nonfinite'?: 'stop' | 'skip';
+  augment?: string;
   'val-actors'?: string;
   'test-actors'?: string;
   folds?: number;
@@ -52,6 +54,7 @@ export function withTrainOptions<T>(yargs: Argv<T>): Argv<T & TrainArgs> {
     .option('patience', { type: 'number', describe: 'stop after this many epochs without a better validation UA; 0 = never [8]' })
     .option('frames', { type: 'number', describe: 'input window in frames (188 = 3 s at hop 256, 16 kHz) [188]' })
     .option('seed', { type: 'number', describe: '[1]' })
+    .option('augment', { type: 'string', describe: 'feature augmentations per batch on the GPU, e.g. "specaugment,mixup:alpha=0.4" (see README) [none]' })
     .option('on-nonfinite', { choices: ['stop', 'skip'] as const, describe: 'a step with a NaN/Inf loss or gradient: stop (keeping the last checkpoint) or skip its batch [stop]' })
     .option('val-actors', { type: 'string', describe: 'validation actors, e.g. 17-20 [the last fifth]' })
     .option('test-actors', { type: 'string', describe: 'test actors, e.g. 1,2 [none]' })
@@ -139,6 +142,7 @@ export function trainOptions(args: TrainArgs) {
     ...(args.frames !== undefined && { frames: args.frames }),
     ...(args.seed !== undefined && { seed: args.seed }),
     ...(args['on-nonfinite'] && { onNonFinite: args['on-nonfinite'] }),
+    ...(args.augment !== undefined && { augment: (parsedFlag('augment', args.augment, trainAugmentConfig), args.augment) }),
     ...(args['val-actors'] !== undefined && { valActors: parsedFlag('val-actors', args['val-actors'], parseActorList) }),
     ...(args['test-actors'] !== undefined && { testActors: parsedFlag('test-actors', args['test-actors'], parseActorList) }),
     ...(args.folds !== undefined && { folds: args.folds }),
