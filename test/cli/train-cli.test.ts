@@ -78,23 +78,32 @@ suite('ser-gpu train / evaluate / predict (webgpu)', () => {
     }
   });
 
-  it('a run killed with SIGKILL mid-epoch resumes to the weights of an uninterrupted run', async () => {
-    const whole = join(scratch, 'whole');
-    expect(serGpu('train', ...small, '--epochs', '5', '--patience', '0', '--out', whole).status).toBe(0);
-    const killed = join(scratch, 'killed');
-    const child = spawn(process.execPath, ['--import', 'tsx', join(PACKAGE_ROOT, 'src/cli/main.ts'), 'train', ...small, '--epochs', '5', '--patience', '0', '--out', killed], {
+  /** Starts `ser-gpu train` on `dir` and sends `signal` once its first epoch's checkpoint is on disk. */
+  async function trainUntilFirstEpoch(dir: string, signal: NodeJS.Signals) {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(PACKAGE_ROOT, 'src/cli/main.ts'), 'train', ...small, '--epochs', '5', '--patience', '0', '--out', dir], {
       cwd: PACKAGE_ROOT,
-      stdio: 'ignore',
+      stdio: ['ignore', 'ignore', 'pipe'],
     });
+    let stderr = '';
+    child.stderr!.on('data', (chunk) => (stderr += chunk));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    // Kill once the first epoch's checkpoint is on disk: the process is then in its second epoch or later.
-    const metrics = join(killed, 'metrics.jsonl');
+    const metrics = join(dir, 'metrics.jsonl');
     let running = true;
     void exited.then(() => (running = false));
     while (running && !(existsSync(metrics) && readFileSync(metrics, 'utf8').trim() !== '')) await new Promise((r) => setTimeout(r, 20));
     expect(running).toBe(true);
-    child.kill('SIGKILL');
-    expect(await exited).toBeNull();
+    child.kill(signal);
+    const code = await exited;
+    return { code, stderr, epochsDone: readFileSync(metrics, 'utf8').trim().split('\n').length };
+  }
+
+  it('a run killed with SIGKILL mid-epoch resumes to the weights of an uninterrupted run', async () => {
+    const whole = join(scratch, 'whole');
+    expect(serGpu('train', ...small, '--epochs', '5', '--patience', '0', '--out', whole).status).toBe(0);
+    const killed = join(scratch, 'killed');
+    const { code } = await trainUntilFirstEpoch(killed, 'SIGKILL');
+    expect(code).toBeNull();
+    const metrics = join(killed, 'metrics.jsonl');
     const done = readFileSync(metrics, 'utf8').trim().split('\n').length;
     expect(done).toBeLessThan(5);
     const resumed = serGpu('train', '--resume', killed);
@@ -102,6 +111,17 @@ suite('ser-gpu train / evaluate / predict (webgpu)', () => {
     expect(resumed.stderr).toMatch(/resuming after epoch \d/);
     expect(weights(join(killed, 'last'))).toEqual(weights(join(whole, 'last')));
     expect(weights(join(killed, 'best'))).toEqual(weights(join(whole, 'best')));
+  });
+
+  it('Ctrl-C (SIGINT) saves the run and exits 130; --resume finishes it with the same weights', async () => {
+    const stopped = join(scratch, 'stopped');
+    const { code, stderr, epochsDone } = await trainUntilFirstEpoch(stopped, 'SIGINT');
+    expect(stderr).toMatch(/stopping after this step and saving/);
+    expect(stderr).toMatch(/interrupted: the run's state is saved in .*stopped; continue it with --resume/);
+    expect(code).toBe(130);
+    expect(epochsDone).toBeLessThan(5);
+    expect(serGpu('train', '--resume', stopped).status).toBe(0);
+    expect(weights(join(stopped, 'last'))).toEqual(weights(join(scratch, 'whole', 'last')));
   });
 });
 
