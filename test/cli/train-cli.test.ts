@@ -157,6 +157,11 @@ describe('usage errors exit 2 and name the flag, before any GPU work', () => {
     [['predict', '/no/such.wav'], /inputs: \/no\/such.wav does not exist/],
     [['predict', 'x.wav', '--segments', '0'], /does not exist|--segments must be a number > 0/],
     [['train', '--optimizer', 'rmsprop'], /Invalid values:[\s\S]*optimizer/],
+    [['extract', '--data', 'data', '--out', 'x.safetensors', '--batch-size', '0'], /--batch-size must be a whole number >= 1, got 0/],
+    [['extract', '--data', 'data', '--out', 'x.safetensors', '--n-fft', '1000'], /feature flags: feature config: nFft 1000 is not a power of two/],
+    [['extract', '--data', '/no/such', '--out', 'x.safetensors'], /--data: \/no\/such does not exist/],
+    [['plot', 'spectrogram', '/no/such.wav', '--out', 'x.png'], /audio: \/no\/such.wav does not exist/],
+    [['demo', '--size', '0'], /--size must be a whole number >= 1, got 0/],
     [['train', '--augment', 'noise'], /--augment: noise: train applies the feature augmentations \(specaugment, mixup\)/],
     [['train', '--augment', 'mixup:alpha=x'], /--augment: .*alpha = "x" is not a number/],
   ])('ser-gpu %j', (args, message) => {

@@ -49,10 +49,10 @@ describe('ser-gpu extract', () => {
     expect(readFeatureFile(out).sources).toEqual([join(data, 'good.wav')]);
   });
 
-  it('names a missing --data path', () => {
+  it('names a missing --data path, a usage error (exit 2)', () => {
     const r = serGpu('extract', '--data', '/no/such/corpus', '--out', join(scratch, 'x.safetensors'), '--backend', 'cpu');
-    expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/^ser-gpu: input not found: \/no\/such\/corpus$/m);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^ser-gpu: --data: \/no\/such\/corpus does not exist$/m);
   });
 
   it('names a folder without audio', () => {

@@ -34,9 +34,9 @@ describe('ser-gpu plot spectrogram', () => {
     for (const label of ['Mel spectrogram: sweep.wav', 'Time (s)', 'Frequency (Hz)', '>dB<', 'data:image/png;base64,']) expect(svg).toContain(label);
   });
 
-  it('names a missing audio file', () => {
+  it('names a missing audio file, a usage error (exit 2)', () => {
     const r = serGpu('plot', 'spectrogram', join(folder, 'missing.wav'), '--out', join(folder, 'x.png'), '--backend', 'cpu');
-    expect(r.status).toBe(1);
+    expect(r.status).toBe(2);
     expect(r.stderr).toContain(join(folder, 'missing.wav'));
   });
 });

@@ -1,7 +1,8 @@
 // ser-gpu extract: a corpus (folders, zip archives, label CSVs) to one safetensors file of features.
 import type { SingleBar } from 'cli-progress';
 import type { Argv, CommandModule } from 'yargs';
-import type { FeatureConfig, FeatureKind } from '../../features/config.js';
+import { featureConfig, type FeatureConfig, type FeatureKind } from '../../features/config.js';
+import { existingInputs, integerFlag, UsageError } from '../usage.js';
 import { withBackend, type BackendArgs } from '../options.js';
 import type { ExtractProgress } from '../../extract.js';
 
@@ -33,6 +34,15 @@ export function withFeatureOptions<T>(yargs: Argv<T>): Argv<T & FeatureArgs> {
     .option('htk', { type: 'boolean', default: false, describe: "HTK's Mel scale instead of Slaney's" })
     .option('top-db', { type: 'number', default: 80, describe: "dB range kept below each clip's peak" })
     .option('pre-emphasis', { type: 'number', default: 0, describe: 'pre-emphasis coefficient (0.97 is usual; 0 = off)' }) as Argv<T & FeatureArgs>;
+}
+
+/** The feature config of the flags and `extra` settings, checked before any GPU work (a UsageError naming the problem). */
+export function checkedFeatures(args: FeatureArgs, extra: Partial<FeatureConfig> = {}): FeatureConfig {
+  try {
+    return featureConfig({ ...featureOverrides(args), ...extra });
+  } catch (error) {
+    throw new UsageError(`feature flags: ${(error as Error).message}`);
+  }
 }
 
 export function featureOverrides(args: FeatureArgs): Partial<FeatureConfig> {
@@ -76,6 +86,11 @@ export const extractCommand: CommandModule<object, ExtractArgs> = {
       .option('batch-size', { type: 'number', default: 32, describe: 'clips per GPU batch' })
       .option('limit', { type: 'number', describe: 'only this many clips, spread evenly over the corpus' }),
   handler: async (args) => {
+    existingInputs('--data', args.data);
+    integerFlag('batch-size', args['batch-size']);
+    integerFlag('limit', args.limit);
+    integerFlag('n-mfcc', args['n-mfcc']);
+    checkedFeatures(args, { kind: args.features, nMfcc: args['n-mfcc'], deltas: args.deltas });
     const { extractFeatures, formatExtractSummary } = await import('../../extract.js');
     const { writeFeatureFile } = await import('../../data/feature-file.js');
     const progress = progressReporter((await import('cli-progress')).SingleBar);

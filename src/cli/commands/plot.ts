@@ -1,7 +1,8 @@
 // ser-gpu plot <chart>: figures as PNG (or SVG when --out ends in .svg).
 import type { CommandModule } from 'yargs';
 import { withBackend, type BackendArgs } from '../options.js';
-import { featureOverrides, withFeatureOptions, type FeatureArgs } from './extract.js';
+import { existingInputs, integerFlag, parsedFlag } from '../usage.js';
+import { checkedFeatures, featureOverrides, withFeatureOptions, type FeatureArgs } from './extract.js';
 
 interface SpectrogramArgs extends BackendArgs, FeatureArgs {
   audio: string;
@@ -16,6 +17,8 @@ const spectrogramCommand: CommandModule<object, SpectrogramArgs> = {
       .positional('audio', { type: 'string', demandOption: true, describe: '.wav/.flac file or archive.zip:member' })
       .option('out', { type: 'string', demandOption: true, describe: 'image to write: .png, or .svg' }),
   handler: async (args) => {
+    existingInputs('audio', [args.audio]);
+    checkedFeatures(args);
     const { usingBackend } = await import('../options.js');
     const { spectrogramFigure } = await import('../../plot/spectrogram.js');
     const { writeChart } = await import('../../plot/render.js');
@@ -42,15 +45,11 @@ const augmentCommand: CommandModule<object, AugmentArgs> = {
       .option('augment', { type: 'string', default: 'pitch,stretch,gain,noise,specaugment,mixup', describe: 'the augmentations, as train --augment takes them' })
       .option('seed', { type: 'number', default: 1, describe: 'seed of the random draws (a u32)' }),
   handler: async (args) => {
+    existingInputs('audio', [args.audio]);
+    checkedFeatures(args);
+    integerFlag('seed', args.seed, 0);
     const { parseAugment } = await import('../../augment/index.js');
-    let config;
-    try {
-      config = parseAugment(args.augment);
-    } catch (error) {
-      process.stderr.write(`ser-gpu plot augment: ${(error as Error).message}\n`);
-      process.exitCode = 2;
-      return;
-    }
+    const config = parsedFlag('augment', args.augment, parseAugment)!;
     const { usingBackend } = await import('../options.js');
     const { augmentFigure } = await import('../../augment/plot.js');
     const { writeChart } = await import('../../plot/render.js');

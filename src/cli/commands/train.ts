@@ -4,9 +4,8 @@ import type { TrainEvent } from '../../app/events.js';
 import { withBackend, type BackendArgs } from '../options.js';
 import { parseActorList } from '../../app/split-plan.js';
 import { trainAugmentConfig } from '../../app/recipe.js';
-import { featureConfig } from '../../features/config.js';
 import { existingInputs, integerFlag, numberFlag, parsedFlag, UsageError } from '../usage.js';
-import { featureOverrides, withFeatureOptions, type FeatureArgs } from './extract.js';
+import { checkedFeatures, withFeatureOptions, type FeatureArgs } from './extract.js';
 
 interface TrainArgs extends BackendArgs, FeatureArgs {
   data?: string[];
@@ -120,12 +119,7 @@ export function trainOptions(args: TrainArgs) {
   if (args.model !== 'default' && args.model !== 'reference') existingInputs('--model', [args.model]);
   if (args.resume !== undefined) existingInputs('--resume', [args.resume]);
   if (args.folds !== undefined && (args['val-actors'] || args['test-actors'])) throw new UsageError('--folds chooses the test and validation actors itself: drop --val-actors / --test-actors');
-  let features;
-  try {
-    features = featureConfig({ ...featureOverrides(args), kind: args.features, nMfcc: args['n-mfcc'], deltas: args.deltas });
-  } catch (error) {
-    throw new UsageError(`feature flags: ${(error as Error).message}`);
-  }
+  const features = checkedFeatures(args, { kind: args.features, nMfcc: args['n-mfcc'], deltas: args.deltas });
   return {
     ...(args.data && { data: args.data }),
     model: args.model,
