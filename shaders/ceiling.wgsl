@@ -4,11 +4,13 @@
 //         traffic in the loop; CHAINS independent chains hide the FMA latency. m and c come from uniforms,
 //         so the compiler cannot fold the loop.
 //   copy: out[i] = x0[i] over vec4s: the copy bandwidth (every byte read once and written once).
-// Layouts: x0 (copy: the source), out (copy: the destination) [n] vec4<f32>, i.e. flat f32 [4n]. Test: test/bench/ceiling.test.ts.
+//   read_sum: out[i] = the sum of x0[i + k n] over k < iterations: the read bandwidth (a reduction's, whose
+//         writes are negligible; CPUs write-allocate, so copies reach less than reads).
+// Layouts: x0 and out [n] vec4<f32>, i.e. flat f32 [4n]; read_sum: x0 [iterations n] vec4<f32>. Test: test/bench/ceiling.test.ts.
 
 struct Params {
-  n: u32,          // invocations that compute (fma) or vec4s to copy (copy)
-  iterations: u32, // fma only
+  n: u32,          // invocations that compute (fma, read_sum) or vec4s to copy (copy)
+  iterations: u32, // fma: loop trips; read_sum: vec4s each invocation sums
   m: f32,
   c: f32,
 }
@@ -48,4 +50,14 @@ fn fma_peak(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) 
 fn copy(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
   let i = flat_index(gid, groups);
   if (i < params.n) { out[i] = x0[i]; }
+}
+
+@compute @workgroup_size(WG)
+fn read_sum(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
+  let i = flat_index(gid, groups);
+  if (i >= params.n) { return; }
+  var acc = vec4f(0.0);
+  // Neighbouring invocations read neighbouring vec4s on every trip.
+  for (var k = 0u; k < params.iterations; k++) { acc += x0[i + k * params.n]; }
+  out[i] = acc;
 }

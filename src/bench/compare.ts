@@ -37,7 +37,7 @@ export function formatCompare(a: BenchResult, b: BenchResult, names: [string, st
   ];
   const rows: string[][] = [
     ['FMA peak', num(a.kernels.ceiling.gflops, ' GFLOP/s'), num(b.kernels.ceiling.gflops, ' GFLOP/s'), speed(a.kernels.ceiling.gflops, b.kernels.ceiling.gflops)],
-    ['copy bandwidth', num(a.kernels.ceiling.gbps, ' GB/s'), num(b.kernels.ceiling.gbps, ' GB/s'), speed(a.kernels.ceiling.gbps, b.kernels.ceiling.gbps)],
+    ['bandwidth', num(a.kernels.ceiling.gbps, ' GB/s'), num(b.kernels.ceiling.gbps, ' GB/s'), speed(a.kernels.ceiling.gbps, b.kernels.ceiling.gbps)],
   ];
   const byName = new Map(b.kernels.rows.map((r) => [r.kernel, r]));
   for (const ra of a.kernels.rows) {

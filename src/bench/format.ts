@@ -1,6 +1,7 @@
 // The text report of a benchmark result: header, ceiling, kernel table with ceiling fractions and the rows far
 // from it, the suites, and the peer ratio table.
-import { FAR_FRACTION, type KernelRow } from './kernels/index.js';
+import { FAR_FRACTION } from './kernels/index.js';
+import { isBandwidthCeiling } from './kernels/ceiling-cases.js';
 import { formatSpread, type Timing } from './measure.js';
 import { isSkipped } from './peers.js';
 import type { BenchResult } from './run.js';
@@ -29,7 +30,9 @@ function formatCeiling(r: BenchResult): string {
   return [
     'ceiling (measured first, validated against float64)',
     `  FMA peak         ${c.gflops === null ? 'not measured' : `${rate(c.gflops)} GFLOP/s`}`,
-    `  copy bandwidth   ${c.gbps === null ? 'not measured' : `${rate(c.gbps)} GB/s (read + write)`}`,
+    `  bandwidth        ${c.gbps === null ? 'not measured' : `${rate(c.gbps)} GB/s (${c.gbpsFrom?.replace('ceiling: ', '')}; the best of the three bandwidth rows)`}`,
+    ...r.kernels.rows.filter((row) => isBandwidthCeiling(row.kernel) && row.rate !== undefined).map((row) => `    ${row.kernel.replace('ceiling: ', '').padEnd(30)} ${rate(row.rate)} GB/s  ${row.shape}`),
+    `  machine balance  ${c.gflops && c.gbps ? `${(c.gflops / c.gbps).toFixed(1)} FLOP/byte: compute rows below it are bandwidth-bound (the roofline)` : '-'}`,
     `  tiny dispatch    ${c.dispatchMs === null ? 'not measured' : `${(1000 * c.dispatchMs).toFixed(1)} µs per ${r.system.backend === 'cpu' ? 'gpu.js kernel call' : 'dispatch, back to back in one pass'}`}`,
     ...failed.map((row) => `  ${row.kernel}: VALIDATION FAILED, not timed: ${row.validation}`),
   ].join('\n');
@@ -52,7 +55,7 @@ function formatKernels(r: BenchResult): string {
           row.shape,
           ms(row.ms),
           `${rate(row.rate)} ${row.unit}`,
-          row.fraction === undefined ? '-' : `${(100 * row.fraction).toFixed(row.fraction < 0.1 ? 1 : 0)}% ${row.bound === 'flops' ? 'FLOP' : 'BW'}`,
+          row.fraction === undefined ? '-' : `${(100 * row.fraction).toFixed(row.fraction < 0.1 ? 1 : 0)}% ${row.bound === 'flops' ? 'FLOP' : row.unit === 'GFLOP/s' ? `BW (${row.intensity!.toFixed(1)} F/B)` : 'BW'}`,
           `${row.clock}${row.calls && row.calls > 1 ? ` x${row.calls}` : ''}`,
           row.dispatches === undefined ? '-' : String(row.dispatches),
           row.variant,
@@ -62,7 +65,8 @@ function formatKernels(r: BenchResult): string {
   const lines = [
     'kernels (each validated against its float64 reference on a small shape running the same pipelines, then timed)',
     table(['kernel', 'shape', 'ms/call', 'rate', 'of ceiling', 'clock', 'disp', 'tiling (pipeline key)'], cells, new Set([2, 3, 4, 6])),
-    '  clock gpu = timestamp-query over the pass; wall = wall clock + full sync; x N = N back-to-back calls per measurement',
+    '  of ceiling: FLOP = of the FMA peak; BW = of the bandwidth ceiling (F/B: a compute row whose FLOPs per byte put it under the roofline)',
+    '  clock gpu = timestamp-query over the pass; wall = wall clock + full sync; x N = N back-to-back calls per measurement; disp = dispatches per call',
   ];
   if (far.length) {
     lines.push('', `far from the ceiling (below ${100 * FAR_FRACTION}% of the bound's peak):`);

@@ -1,4 +1,5 @@
-// The ceiling kernels of the benchmark: an FMA-bound loop (peak FLOP/s) and a vec4 copy (bandwidth).
+// The ceiling kernels of the benchmark: an FMA-bound loop (peak FLOP/s), a vec4 copy and a vec4 read-and-sum
+// (bandwidth).
 // shaders/ceiling.wgsl on WebGPU, gpu.js kernels on the CPU backend, and float64 references.
 import type { Backend, CpuKernelFunction } from '../backend/types.js';
 import { grid1d } from '../gpu/grid.js';
@@ -56,6 +57,27 @@ export function copyPeak(backend: Backend, src: Tensor): Tensor {
   return backend.wrap(kernel(src.host) as Float32Array, src.shape);
 }
 
+/** out [n, 4]: out[i] = the sum of src[i + k n] over k < reps, for src [reps n, 4]: the read bandwidth. */
+export function readPeak(backend: Backend, src: Tensor, reps: number): Tensor {
+  const total = vec4Count(src, 'readPeak');
+  if (!Number.isInteger(reps) || reps < 1 || total % reps !== 0) throw new Error(`readPeak: ${total} vec4s do not split into ${reps} equal runs`);
+  const n = total / reps;
+  if (backend.kind === 'webgpu') {
+    const out = backend.empty([n, 4]);
+    backend.runtime.run({
+      shader: 'ceiling',
+      entry: 'read_sum',
+      constants: { WG },
+      uniforms: [n, reps, { f32: 0 }, { f32: 0 }],
+      buffers: [src.buffer, out.buffer],
+      workgroups: grid1d(n, WG),
+    });
+    return out;
+  }
+  const kernel = backend.kernel('ceiling.read_sum', readCpuKernel, 4 * n);
+  return backend.wrap(kernel(src.host, n, reps) as Float32Array, [n, 4]);
+}
+
 function vec4Count(t: Tensor, what: string): number {
   if (t.shape.length !== 2 || t.shape[1] !== 4) throw new Error(`${what}: expected [n, 4], got [${t.shape}]`);
   return t.shape[0];
@@ -75,6 +97,22 @@ const fmaCpuKernel: CpuKernelFunction = function (x0: number[], iterations: numb
 const copyCpuKernel: CpuKernelFunction = function (src: number[]) {
   return src[this.thread.x];
 };
+
+const readCpuKernel: CpuKernelFunction = function (src: number[], n: number, reps: number) {
+  const i = Math.floor(this.thread.x / 4);
+  const lane = this.thread.x % 4;
+  let sum = 0;
+  for (let k = 0; k < reps; k++) sum += src[4 * (i + k * n) + lane];
+  return sum;
+};
+
+/** Float64 reference of readPeak. */
+export function readPeakReference(src: ArrayLike<number>, reps: number): Float64Array {
+  const n = src.length / 4 / reps;
+  const out = new Float64Array(4 * n);
+  for (let k = 0; k < reps; k++) for (let j = 0; j < 4 * n; j++) out[j] += src[4 * k * n + j];
+  return out;
+}
 
 /** Float64 reference of fmaPeak, element by element (each of the 4 components is its own chain set). */
 export function fmaPeakReference(x0: ArrayLike<number>, loop: FmaLoop): Float64Array {

@@ -27,7 +27,11 @@ export interface KernelCase {
   setup(backend: Backend, small: boolean): Instance;
 }
 
-export type Work = { flops: number } | { bytes: number };
+/**
+ * Compute rows also state the least bytes they must move (inputs read once, outputs written once): a row whose
+ * FLOPs per byte fall below the machine's balance is bound by bandwidth (the roofline), and measured against it.
+ */
+export type Work = { flops: number; bytes?: number } | { bytes: number };
 
 /** Deterministic uniform values in [-scale, scale) (mulberry32), so a failing validation repeats. */
 export function random(n: number, seed = 1, scale = 1): Float32Array {

@@ -40,7 +40,7 @@ export function convCases(l: Layer, name: string, batch: number, kernel?: Conv2d
   ): KernelCase => ({
     kernel: `${name} ${label}`,
     shape: pass ? shape : `[${full.output}]`,
-    work: pass ? { flops } : { bytes: 4 * (size(full.output) + l.O) },
+    work: pass ? { flops, bytes: 4 * (size(full.input) + size(full.weight) + size(full.output) + l.O) } : { bytes: 4 * (size(full.output) + l.O) },
     variant: pass ? (backend: WebGpuBackend) => conv2dTiling(backend.runtime.report, pass, g, pass === 'backwardWeight' ? undefined : kernel).name : undefined,
     tfjs: pass ? { pass, input: full.input, weight: full.weight } : undefined,
     setup(backend, small) {

@@ -54,7 +54,7 @@ export function featureCases(CLIPS: number): KernelCase[] {
   {
     kernel: 'STFT+mel (fused)', shape: `${batchShape}, nFft ${config.nFft} hop ${config.hop}`,
     // The usual real-FFT estimate, 2.5 n log2 n per frame; the sparse mel sum is left out.
-    work: { flops: CLIPS * FRAMES * 2.5 * config.nFft * Math.log2(config.nFft) },
+    work: { flops: CLIPS * FRAMES * 2.5 * config.nFft * Math.log2(config.nFft), bytes: 4 * (CLIPS * SAMPLES + cells) },
     variant: (backend: WebGpuBackend) => {
       const t = fftTiling(backend.adapter, config.nFft);
       return `fftTiling F=${t.F} T=${t.T}`;
@@ -78,7 +78,7 @@ export function featureCases(CLIPS: number): KernelCase[] {
   },
   {
     kernel: 'MFCC (DCT matmul)', shape: `[${CLIPS},${config.nMels},${FRAMES}] -> ${config.nMfcc}`,
-    work: { flops: 2 * config.nMfcc * cells },
+    work: { flops: 2 * config.nMfcc * cells, bytes: 4 * (cells + (CLIPS * config.nMfcc * FRAMES)) },
     setup(backend, small) {
       const db = melOf(backend, small, CLIPS, true);
       return instance([db.features], () => [mfcc(backend, db, config.nMfcc).features], async ([features]) => {

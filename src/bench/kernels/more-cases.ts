@@ -54,7 +54,7 @@ function deltaCase(clips: number): KernelCase {
   return {
     kernel: 'delta + delta-delta (width 9)', shape: `[${clips},${bands},${maxFrames}] -> [${clips},${3 * bands},${maxFrames}]`,
     // Two 9-tap filters per output cell of the two derivatives: multiply and add each.
-    work: { flops: 2 * 2 * 9 * cells },
+    work: { flops: 2 * 2 * 9 * cells, bytes: 4 * 4 * cells },
     setup(backend, small) {
       const frames = framesOf(small);
       const max = Math.max(...frames);
@@ -87,7 +87,7 @@ function resampleCase(clips: number): KernelCase {
   return {
     kernel: `resample ${from / 1000} -> ${to / 1000} kHz`, shape: `${clips} clips x ${3.5 * from} samples, ${plan.taps.length} taps`,
     // Each output sums the taps that meet non-zero inputs of the zero-stuffed signal: taps / up of them.
-    work: { flops: 2 * outputs * Math.ceil(plan.taps.length / plan.up) },
+    work: { flops: 2 * outputs * Math.ceil(plan.taps.length / plan.up), bytes: 4 * (clips * 3.5 * from + outputs) },
     setup(backend: Backend, small) {
       const hosts = lengthsOf(small).map((n, c) => random(n, 90 + c, 0.5));
       const packed = packClips(backend, hosts);

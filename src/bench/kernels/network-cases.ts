@@ -107,14 +107,14 @@ function denseCases(batch: number): KernelCase[] {
   };
   return [
     {
-      kernel: 'dense forward', shape: `[${N},${I}]*[${O},${I}]ᵀ`, work: { flops: 2 * N * I * O },
+      kernel: 'dense forward', shape: `[${N},${I}]*[${O},${I}]ᵀ`, work: { flops: 2 * N * I * O, bytes: 4 * (N * I + O * I + O + N * O) },
       setup(backend) {
         const { h, t, owned } = setup(backend);
         return instance(owned, () => [denseForward(backend, t.x, t.w, t.b)], async ([y]) => check('dense forward', await y.read(), denseReference(h.x, h.w, h.b, N, I, O)));
       },
     },
     {
-      kernel: 'dense backward', shape: `[${N},${I}]*[${O},${I}]ᵀ`, work: { flops: 4 * N * I * O },
+      kernel: 'dense backward', shape: `[${N},${I}]*[${O},${I}]ᵀ`, work: { flops: 4 * N * I * O, bytes: 4 * (2 * N * I + 2 * O * I + N * O + O) },
       setup(backend) {
         const { h, t, owned } = setup(backend);
         return instance(owned, () => Object.values(denseBackward(backend, t.x, t.w, t.dy)), async (outs) => {
@@ -242,7 +242,7 @@ function batchNormCases(batch: number): KernelCase[] {
 
 function matmulCase(n: number): KernelCase {
   return {
-    kernel: 'matmul', shape: `${n}x${n}x${n}`, work: { flops: 2 * n ** 3 },
+    kernel: 'matmul', shape: `${n}x${n}x${n}`, work: { flops: 2 * n ** 3, bytes: 4 * 3 * n * n },
     variant: (backend) => {
       const t = matmulTiling(backend.adapter.isSoftware, n, n);
       return `WG=${t.WG} TM=${t.TM} TN=${t.TN}`;

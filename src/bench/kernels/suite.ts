@@ -10,8 +10,8 @@ import { PACKAGE_ROOT } from '../../gpu/shaders.js';
 import { pipelineKey, type GpuRuntime } from '../../gpu/runtime.js';
 import type { Conv2dKernel } from '../../ops/conv2d.js';
 import { timeRepeats, wallMs, type Timing } from '../measure.js';
-import type { KernelCase } from './case.js';
-import { CEILING_BYTES, CEILING_FLOPS, DISPATCH_COST, ceilingCases, ceilingScale } from './ceiling-cases.js';
+import type { KernelCase, Work } from './case.js';
+import { CEILING_FLOPS, DISPATCH_COST, ceilingCases, ceilingScale, isBandwidthCeiling } from './ceiling-cases.js';
 import { convCases, LAYERS } from './conv-cases.js';
 import { featureCases } from './feature-cases.js';
 import { moreCases } from './more-cases.js';
@@ -54,11 +54,14 @@ export interface KernelRow {
   /** Dispatches one call records (WebGPU). */
   dispatches?: number;
   ms?: Timing;
+  /** What limits the row: FLOPs, or bytes (memory rows, and compute rows of low intensity: the roofline). */
   bound: 'flops' | 'bytes';
+  /** FLOPs per byte of the least traffic, for compute rows that state it. */
+  intensity?: number;
   /** GFLOP/s or GB/s at the median time. */
   rate?: number;
   unit: 'GFLOP/s' | 'GB/s';
-  /** rate / the ceiling of the row's bound. */
+  /** rate / the attainable rate of the row's bound (for a bandwidth-bound compute row: intensity x bandwidth). */
   fraction?: number;
   /** Why a row is far from its ceiling. */
   far?: string;
@@ -68,7 +71,8 @@ export interface KernelRow {
 export interface KernelSuiteResult {
   repeats: number;
   timestamps: boolean;
-  ceiling: { gflops: number | null; gbps: number | null; dispatchMs: number | null };
+  /** FMA peak, best bandwidth (and the ceiling row that reached it), one tiny dispatch. */
+  ceiling: { gflops: number | null; gbps: number | null; gbpsFrom: string | null; dispatchMs: number | null };
   rows: KernelRow[];
   /** Shader families some row dispatched, and those none did (WebGPU only). */
   families: { covered: string[]; missing: string[] } | null;
@@ -100,22 +104,36 @@ export async function runKernelSuite(backend: Backend, options: KernelSuiteOptio
     }
     rows.push(row);
   }
-  const rate = (name: string) => rows.find((r) => r.kernel === name && r.validation === 'ok')?.rate ?? null;
+  const flops = rows.find((r) => r.kernel === CEILING_FLOPS && r.rate !== undefined);
+  const bandwidth = rows.filter((r) => isBandwidthCeiling(r.kernel) && r.rate !== undefined).sort((a, b) => b.rate! - a.rate!)[0];
   const dispatch = rows.find((r) => r.kernel === DISPATCH_COST && r.ms);
-  const ceiling = { gflops: rate(CEILING_FLOPS), gbps: rate(CEILING_BYTES), dispatchMs: dispatch?.ms ? dispatch.ms.median : null };
+  const ceiling = { gflops: flops?.rate ?? null, gbps: bandwidth?.rate ?? null, gbpsFrom: bandwidth?.kernel ?? null, dispatchMs: dispatch?.ms ? dispatch.ms.median : null };
+  const works = new Map(cases.map((c) => [c.kernel + c.shape, c.work]));
   for (const row of rows) {
-    classify(row, ceiling, backend.kind);
+    classify(row, works.get(row.kernel + row.shape), ceiling, backend.kind);
     options.onRow?.(row);
   }
   const timestamps = backend.kind === 'webgpu' && backend.runtime.hasTimestamps;
   return { repeats: options.repeats, timestamps, ceiling, rows, families: backend.kind === 'webgpu' ? familyCoverage(rows) : null };
 }
 
-/** The row's fraction of its ceiling and, when far from it, the likely reason. */
-function classify(row: KernelRow, ceiling: KernelSuiteResult['ceiling'], kind: Backend['kind']): void {
-  const peak = row.bound === 'flops' ? ceiling.gflops : ceiling.gbps;
-  if (row.rate === undefined || !peak || row.kernel.startsWith('ceiling:')) return;
-  row.fraction = row.rate / peak;
+/**
+ * The row's fraction of its ceiling: the FMA peak or the bandwidth, or for a compute row that states its bytes,
+ * the roofline min(peak, intensity x bandwidth), which makes a low-intensity shape bandwidth-bound. Far rows
+ * get the likely reason.
+ */
+function classify(row: KernelRow, work: Work | undefined, ceiling: KernelSuiteResult['ceiling'], kind: Backend['kind']): void {
+  if (row.rate === undefined || row.kernel.startsWith('ceiling:') || !work) return;
+  let attainable = row.bound === 'flops' ? ceiling.gflops : ceiling.gbps;
+  if ('flops' in work && work.bytes && ceiling.gflops && ceiling.gbps) {
+    row.intensity = work.flops / work.bytes;
+    if (row.intensity * ceiling.gbps < ceiling.gflops) {
+      row.bound = 'bytes';
+      attainable = row.intensity * ceiling.gbps;
+    }
+  }
+  if (!attainable) return;
+  row.fraction = row.rate / attainable;
   if (row.fraction >= FAR_FRACTION || !row.ms) return;
   if (kind === 'cpu') {
     row.far = 'gpu.js: a JavaScript loop per output element with bounds-checked array reads, against the FMA loop of the ceiling';
@@ -124,10 +142,12 @@ function classify(row: KernelRow, ceiling: KernelSuiteResult['ceiling'], kind: B
   const perDispatch = row.ms.median / Math.max(1, row.dispatches ?? 1);
   if (ceiling.dispatchMs !== null && perDispatch < 4 * ceiling.dispatchMs) {
     row.far = `launch-bound: ${row.dispatches ?? 1} dispatch(es) of ${(1000 * perDispatch).toFixed(0)} µs, within 4x of a tiny dispatch's ${(1000 * ceiling.dispatchMs).toFixed(0)} µs (small shape)`;
+  } else if (row.intensity !== undefined && row.bound === 'bytes') {
+    row.far = `bandwidth-bound shape (${row.intensity.toFixed(1)} FLOP/byte, below the machine balance of ${(ceiling.gflops! / ceiling.gbps!).toFixed(1)}), and below that bandwidth: re-reads of inputs beyond the minimum traffic`;
   } else if (row.bound === 'flops') {
     row.far = 'compute-bound below the FMA peak: loads per FMA and the tiling, not the launch';
   } else {
-    row.far = 'memory-bound below copy bandwidth: strided, gathered or reduced access, not the launch';
+    row.far = 'memory-bound, not launch-bound, below the best ceiling copy or read: scalar (not vec4) access, index math or a strided pattern per element';
   }
 }
 
