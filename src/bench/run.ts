@@ -99,11 +99,11 @@ export async function runBench(backend: Backend, o: BenchOptions): Promise<Bench
   }
   if (o.suites.includes('train')) {
     log('train');
-    result.train = await runTrainSuite(backend, { batch: cpu ? 4 : 32, epochClips: cpu ? 16 : 960, repeats, peers });
+    result.train = await runTrainSuite(backend, { batch: cpu ? 2 : 32, epochClips: cpu ? 8 : 960, repeats, peers });
   }
   if (o.suites.includes('infer')) {
     log('infer');
-    result.infer = await runInferSuite(backend, { batch: cpu ? 8 : 64, repeats, clip: dataExists ? firstAudio(data[0]) : null, peers });
+    result.infer = await runInferSuite(backend, { batch: cpu ? 4 : 64, repeats, clip: dataExists ? firstAudio(data[0]) : null, peers });
   }
   system.load.end = loadavg();
   if (!isSkipped(tfjs)) await tfjs.dispose();

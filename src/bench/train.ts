@@ -44,7 +44,8 @@ export interface TrainResult {
   peers: PeerRow[];
 }
 
-const VALIDATION_BATCH = 4;
+/** At most 4 clips: the float64 reference forward takes ~1 s per clip. */
+const VALIDATION_CLIPS = 4;
 /** f32 forward passes of ~600-term sums against float64: the loss agrees to ~1e-6; 1e-4 leaves room for the order. */
 const REFERENCE_TOLERANCE = 1e-4;
 /** Peers' first two losses (one Adam step between) in other summation orders. */
@@ -59,6 +60,7 @@ export async function runTrainSuite(backend: Backend, o: TrainSuiteOptions): Pro
 
   // Validation: a fresh model of the same seed at a small batch, its first loss against float64.
   {
+    const VALIDATION_BATCH = Math.min(VALIDATION_CLIPS, o.batch);
     const small = syntheticBatch({ ...shape, batch: VALIDATION_BATCH }, 7);
     const model = new Model(backend, spec, { seed: SEED });
     const weights = await exportStateDict(model);

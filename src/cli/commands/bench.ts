@@ -29,13 +29,18 @@ export const benchCommand: CommandModule<object, BenchArgs> = {
       .option('compare', { type: 'string', array: true, describe: 'print two result files side by side: --compare a.json b.json' })
       .option('filter', { type: 'string', describe: 'kernel rows whose name or shape contains this' })
       .option('data', { type: 'string', array: true, describe: 'corpus of the features suite and the cold-start clip (default ../shared/data/ravdess)' })
-      .option('limit', { type: 'number', describe: 'clips of the features suite (default all; 32 on cpu)' })
-      .check((args) => {
-        if (args.compare && args.compare.length !== 2) throw new Error('--compare takes two result files: --compare a.json b.json');
-        if (args.repeat !== undefined && !(Number.isInteger(args.repeat) && args.repeat >= 1)) throw new Error(`--repeat ${args.repeat} is not a positive integer`);
-        return true;
-      }),
+      .option('limit', { type: 'number', describe: 'clips of the features suite (default all; 32 on cpu)' }),
   handler: async (args) => {
+    // Checked here, not in yargs' check(), whose failures reach the fail handler as errors (exit 1, not 2).
+    const usage =
+      args.compare && args.compare.length !== 2 ? '--compare takes two result files: --compare a.json b.json'
+      : args.repeat !== undefined && !(Number.isInteger(args.repeat) && args.repeat >= 1) ? `--repeat ${args.repeat} is not a positive integer`
+      : null;
+    if (usage) {
+      process.stderr.write(`ser-gpu bench: ${usage}\n`);
+      process.exitCode = 2;
+      return;
+    }
     if (args.compare) {
       const { formatCompare, readBenchResult } = await import('../../bench/compare.js');
       const [a, b] = args.compare;
