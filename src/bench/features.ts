@@ -50,6 +50,8 @@ export interface FeatureResult {
 
 // f32 FFTs of 1024 points and dB of their Mel sums against float64: ~1e-3 dB at the floor of a clip's 80 dB range.
 const DB_TOL = { atol: 2e-3, rtol: 1e-4 };
+/** Peers compute in f32 too (as the golden tests compare with librosa: 0.01 dB). */
+const PEER_DB_TOL = { atol: 0.01, rtol: 0 };
 
 export async function runFeatureSuite(backend: Backend, o: FeatureSuiteOptions): Promise<FeatureResult> {
   const { items } = await corpusItems(o.data, o.limit);
@@ -74,7 +76,10 @@ export async function runFeatureSuite(backend: Backend, o: FeatureSuiteOptions):
     mfcc: await stage(backend, clips, mfcc, o.batchSize, rates),
     peers: [],
   };
-  if (o.peers) result.peers = featurePeers(clips, logmel, result.logmel);
+  if (o.peers) {
+    const first = (await clipFeatures(backend, [clips[0]], logmel)).perClip[0];
+    result.peers = featurePeers(clips, logmel, result.logmel, first);
+  }
   return result;
 }
 
@@ -114,10 +119,10 @@ async function timed(work: () => Promise<unknown>): Promise<{ seconds: number; c
   return { seconds: (performance.now() - start) / 1000, cpuSeconds: (used.user + used.system) / 1e6 };
 }
 
-type ReferenceOutput = { tool: string; warmup_s: number; features_s: number; features_cpu_s: number; decode_s?: number; clips: number };
+type ReferenceOutput = { tool: string; warmup_s: number; features_s: number; features_cpu_s: number; decode_s?: number; clips: number; first: number[]; first_shape: number[] };
 
 /** librosa and torch log-Mel on the same files; their timings are of the features alone, after decoding. */
-function featurePeers(clips: AudioClip[], c: FeatureConfig, ours: StageResult): PeerRow[] {
+function featurePeers(clips: AudioClip[], c: FeatureConfig, ours: StageResult, oursFirst: Float32Array): PeerRow[] {
   const sources = clips.map((clip) => clip.source);
   const rows: PeerRow[] = [];
   const peers: [string, string, string[]][] = [
@@ -140,8 +145,13 @@ function featurePeers(clips: AudioClip[], c: FeatureConfig, ours: StageResult): 
       writeFileSync(list, sources.join('\n') + '\n');
       const args = ['--files', list, '--sr', c.sampleRate, '--n-fft', c.nFft, '--hop', c.hop, '--n-mels', c.nMels, '--top-db', c.topDb ?? 80];
       const r = runPythonPeer<ReferenceOutput>(script, args);
-      // The peers' own outputs match ours through the goldens (test/golden, librosa and torch): here they are timed.
-      rows.push({ name: r.tool, validation: 'ok (same settings; values checked by the golden tests)', msPerStep: 1000 * r.features_s, clipsPerSecond: r.clips / r.features_s });
+      let validation = 'ok';
+      try {
+        expectClose(r.first, oursFirst, PEER_DB_TOL, `${r.tool} log-Mel of ${sources[0]} vs ours`);
+      } catch (error) {
+        validation = (error as Error).message.split('\n')[0];
+      }
+      rows.push({ name: r.tool, validation, ...(validation === 'ok' && { msPerStep: 1000 * r.features_s, clipsPerSecond: r.clips / r.features_s }) });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
