@@ -2,12 +2,12 @@
 // decode clips on the CPU, resample and compute features on the backend in batches (decoding the
 // next batch while the backend works), pad to one length, and write a safetensors file.
 import { existsSync } from 'node:fs';
-import { AUDIO_EXTENSIONS, type AudioClip } from './audio/index.js';
+import { AUDIO_EXTENSIONS } from './audio/index.js';
 import type { Backend, BackendChoice } from './backend/types.js';
-import type { HostArray } from './tensor.js';
 import { loadCorpus, scanCorpus, labelVocabulary, type CorpusItem, type LoadedClip } from './data/index.js';
-import { computeFeatures, featureConfig, packClips, resampleClips, type FeatureConfig } from './features/index.js';
-import { readSafetensors, writeSafetensors } from './io/safetensors.js';
+import { featureConfig, type FeatureConfig } from './features/index.js';
+import { clipFeatures, type ClipFeatures } from './features/clip-features.js';
+import type { FeatureFile } from './data/feature-file.js';
 
 export interface ExtractOptions {
   /** Feature parameters; unset fields take the defaults of featureConfig(). */
@@ -36,20 +36,6 @@ export interface SkippedFile {
   error: string;
 }
 
-export interface FeatureFile {
-  /** Row-major [N, bands, frames], zero-padded after each clip's `lengths[i]` valid frames. */
-  features: Float32Array;
-  shape: [number, number, number];
-  lengths: Int32Array;
-  /** Index into labelNames (RAVDESS order for RAVDESS corpora); -1 when unknown. */
-  labels: Int32Array;
-  /** -1 when unknown. */
-  actors: Int32Array;
-  sources: string[];
-  labelNames: string[];
-  config: FeatureConfig;
-}
-
 /** What an extraction run produced: the feature file's contents, the files skipped and the timings. */
 export interface ExtractedFeatures extends FeatureFile {
   skipped: SkippedFile[];
@@ -75,7 +61,9 @@ export async function corpusItems(inputs: readonly string[], limit?: number): Pr
   return { items: Array.from({ length: limit }, (_, i) => all[Math.floor((i * all.length) / limit)]), labelNames };
 }
 
-export async function extractFeatures(inputs: readonly string[], options: ExtractOptions = {}): Promise<ExtractedFeatures> {
+/** The classic `extractFeatures(dir)`: one input or several (folders, zips, label CSVs, audio files). */
+export async function extractFeatures(input: string | readonly string[], options: ExtractOptions = {}): Promise<ExtractedFeatures> {
+  const inputs = typeof input === 'string' ? [input] : input;
   const choice = options.backend ?? 'auto';
   if (typeof choice !== 'string') return extractWith(choice, inputs, options);
   const { createBackend } = await import('./backend/create.js');
@@ -163,121 +151,6 @@ async function nextBatch(loader: AsyncGenerator<LoadedClip>, size: number): Prom
     batch.push(next.value);
   }
   return batch;
-}
-
-export interface ClipFeatures {
-  bands: number;
-  /** Valid frames of each clip. */
-  frames: number[];
-  /** Each clip's [bands, frames[i]] features, row-major. */
-  perClip: Float32Array[];
-}
-
-/**
- * Decoded clips through the backend: pack, resample to the feature rate, features, read back. One pass
- * per sample rate present (usually one), as the resampler takes a batch of one rate. Everything is recorded
- * and submitted before the returned promise first waits, so a caller may start the next batch while the
- * GPU works on this one.
- */
-export function clipFeatures(backend: Backend, clips: readonly AudioClip[], config: FeatureConfig): Promise<ClipFeatures> {
-  const passes = [...groupByRate(clips)].map(([rate, indices]) => {
-    const packed = packClips(backend, indices.map((i) => clips[i].samples));
-    const input = rate === config.sampleRate ? packed : resampleClips(backend, packed, rate, config.sampleRate);
-    if (input !== packed) packed.samples.dispose();
-    const out = computeFeatures(backend, input, config);
-    input.samples.dispose();
-    const values = out.features.read();
-    out.features.dispose(); // its buffer returns to the pool only after the read's copy, in stream order
-    return { indices, frames: out.frames, shape: out.features.shape, values };
-  });
-  return gatherClipFeatures(passes, clips.length);
-}
-
-async function gatherClipFeatures(
-  passes: { indices: number[]; frames: number[]; shape: readonly number[]; values: Promise<HostArray> }[],
-  clipCount: number,
-): Promise<ClipFeatures> {
-  const perClip: Float32Array[] = new Array(clipCount);
-  const frames: number[] = new Array(clipCount);
-  let bands = 0;
-  // Every pass's read has started; wait for all, so that none is left to reject unobserved.
-  const values = await Promise.all(passes.map((pass) => pass.values));
-  passes.forEach((pass, p) => {
-    const [, passBands, padded] = pass.shape;
-    bands = passBands;
-    const data = values[p] as Float32Array;
-    pass.indices.forEach((clipIndex, n) => {
-      const valid = pass.frames[n];
-      const clip = new Float32Array(bands * valid);
-      for (let b = 0; b < bands; b++) clip.set(data.subarray((n * bands + b) * padded, (n * bands + b) * padded + valid), b * valid);
-      perClip[clipIndex] = clip;
-      frames[clipIndex] = valid;
-    });
-  });
-  return { bands, frames, perClip };
-}
-
-function groupByRate(clips: readonly AudioClip[]): Map<number, number[]> {
-  const groups = new Map<number, number[]>();
-  clips.forEach((clip, i) => groups.set(clip.sampleRate, [...(groups.get(clip.sampleRate) ?? []), i]));
-  return groups;
-}
-
-/** The `format` entry of a feature file's metadata: bump it when the layout changes. */
-export const FEATURE_FILE_FORMAT = 'ser-gpu-features/1';
-
-/** Writes features, lengths, labels, actors and the metadata another tool needs, atomically. */
-export function writeFeatureFile(path: string, extracted: ExtractedFeatures): void {
-  writeSafetensors(
-    path,
-    {
-      features: { shape: extracted.shape, data: extracted.features },
-      lengths: { shape: [extracted.shape[0]], data: extracted.lengths },
-      labels: { shape: [extracted.shape[0]], data: extracted.labels },
-      actors: { shape: [extracted.shape[0]], data: extracted.actors },
-    },
-    {
-      format: FEATURE_FILE_FORMAT,
-      files: JSON.stringify(extracted.sources),
-      label_names: JSON.stringify(extracted.labelNames),
-      feature_config: JSON.stringify(extracted.config),
-      backend: extracted.stats.backend,
-    },
-  );
-}
-
-/** Reads a file written by writeFeatureFile, checking that its tensors agree with each other. */
-export function readFeatureFile(path: string): FeatureFile {
-  const { tensors, metadata } = readSafetensors(path);
-  const fail = (problem: string): never => {
-    throw new Error(`${path}: not a ser-gpu feature file: ${problem}`);
-  };
-  if (metadata.format !== FEATURE_FILE_FORMAT) fail(`format is ${JSON.stringify(metadata.format)}, expected ${FEATURE_FILE_FORMAT}`);
-  const tensor = (name: string, dtype: 'F32' | 'I32') => {
-    const t = tensors.get(name) ?? fail(`no tensor "${name}"`);
-    if (t.dtype !== dtype) fail(`${name} is ${t.dtype}, expected ${dtype}`);
-    return t;
-  };
-  const features = tensor('features', 'F32');
-  if (features.shape.length !== 3) fail(`features has shape [${features.shape}], expected [N, bands, frames]`);
-  const n = features.shape[0];
-  const perClip = ['lengths', 'labels', 'actors'].map((name) => {
-    const t = tensor(name, 'I32');
-    if (t.shape.length !== 1 || t.shape[0] !== n) fail(`${name} has shape [${t.shape}], expected [${n}]`);
-    return t.data as Int32Array;
-  });
-  const sources = JSON.parse(metadata.files ?? '[]') as string[];
-  if (sources.length !== n) fail(`metadata lists ${sources.length} files for ${n} clips`);
-  return {
-    features: features.data as Float32Array,
-    shape: features.shape as [number, number, number],
-    lengths: perClip[0],
-    labels: perClip[1],
-    actors: perClip[2],
-    sources,
-    labelNames: JSON.parse(metadata.label_names ?? '[]') as string[],
-    config: JSON.parse(metadata.feature_config ?? 'null') as FeatureConfig,
-  };
 }
 
 export function formatExtractSummary(extracted: ExtractedFeatures, outPath: string): string {

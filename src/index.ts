@@ -1,4 +1,17 @@
-// The ser-gpu library API: backends, audio input, corpora, GPU features, feature files and charts.
+// The ser-gpu library API: the classic extractFeatures / loadModel / predictEmotion / train / evaluate, and
+// underneath them backends, audio input, corpora, GPU features, feature files, the training engine and charts.
+export { train, meanStd, type TrainOptions, type TrainResult } from './app/train.js';
+export { evaluate, type EvaluateOptions, type EvaluateResult } from './app/evaluate.js';
+export { loadModel, LoadedModel, predictEmotion, predictFiles, type FilePrediction, type PredictOptions, type SegmentPrediction } from './app/predict.js';
+export { readModelFolder, writeModelFolder, DEFAULT_MODEL_DIR } from './app/model-folder.js';
+export { defaultSettings, recipeModelSpec, type TrainSettings } from './app/recipe.js';
+export { Interrupted, type TrainEvent } from './app/events.js';
+export type { EpochRecord, EvaluationRecord, RunInfo, SplitRecord } from './app/run-files.js';
+export { EmotionClassifier, type EmotionPrediction, type Samples } from './infer/classifier.js';
+export { parseModelBundle, createClassifier, type ModelBundle } from './infer/bundle.js';
+export { checkModelMeta, type ModelMeta } from './infer/model-meta.js';
+export { classificationMetrics, type ClassificationMetrics, type ClassMetrics } from './eval/metrics.js';
+
 export { createBackend, NoAdapterError, type CreateBackendOptions } from './backend/create.js';
 export type { Backend, BackendChoice, BackendKind } from './backend/types.js';
 export { Tensor, type DType, type HostArray } from './tensor.js';
@@ -19,18 +32,16 @@ export {
 export { computeFeatures, featureConfig, resample, resampleClips, type FeatureConfig, type FeatureKind } from './features/index.js';
 
 export {
-  clipFeatures,
   corpusItems,
   extractFeatures,
   formatExtractSummary,
-  readFeatureFile,
-  writeFeatureFile,
   type ExtractedFeatures,
   type ExtractOptions,
   type ExtractProgress,
-  type FeatureFile,
   type SkippedFile,
 } from './extract.js';
+export { clipFeatures, type ClipFeatures } from './features/clip-features.js';
+export { readFeatureFile, writeFeatureFile, type FeatureFile } from './data/feature-file.js';
 export { readSafetensors, writeSafetensors, type SafetensorsFile } from './io/safetensors.js';
 
 export { heatmapChart, type HeatmapChartSpec } from './plot/heatmap-chart.js';
@@ -43,6 +54,5 @@ export { defaultModelSpec } from './nn/default-model.js';
 export { inferShapes, type LayerSpec, type ModelSpec } from './nn/spec.js';
 export { exportStateDict, loadStateDict } from './nn/state-dict.js';
 export { Trainer, type TrainerOptions } from './train/trainer.js';
-export { evaluate, predict } from './train/evaluate.js';
 export { readCheckpoint, restoreTrainer, saveCheckpoint } from './train/checkpoint.js';
 export { trainLoop } from './train/loop.js';

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import type { GPU, IKernelRunShortcut, KernelFunction } from 'gpu.js';
 import { Tensor, hostArray, sizeOf, type DType, type HostArray } from '../tensor.js';
 import type { CpuBackend, CpuKernelFunction } from './types.js';
-import { toHostArray } from './webgpu.js';
+import { checkCopy, toHostArray } from './webgpu.js';
 
 const require = createRequire(import.meta.url);
 
@@ -80,6 +80,23 @@ export class GpuJs implements CpuBackend {
   release(): void {}
 
   async sync(): Promise<void> {}
+
+  copy(src: Tensor, dst: Tensor, count = src.size, srcOffset = 0, dstOffset = 0): void {
+    checkCopy(src, dst, count, srcOffset, dstOffset);
+    dst.host.set(src.host.subarray(srcOffset, srcOffset + count), dstOffset);
+  }
+
+  write(dst: Tensor, values: HostArray): void {
+    if (values.length !== dst.size) throw new Error(`write: ${values.length} values do not fill [${dst.shape}]`);
+    dst.host.set(values);
+  }
+
+  flush(): void {}
+
+  /** Host arrays are not pooled: nothing to track. */
+  readonly peakBytes = 0;
+
+  resetPeak(): void {}
 
   async destroy(): Promise<void> {
     this.kernels.clear();

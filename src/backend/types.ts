@@ -28,6 +28,15 @@ export interface BackendCommon {
   release(storage: GPUBuffer | HostArray): void;
   /** Waits for all recorded work; throws the first error it raised. */
   sync(): Promise<void>;
+  /** dst[dstOffset ..] ← src[srcOffset ..] for `count` elements (default all of src), in stream order. */
+  copy(src: Tensor, dst: Tensor, count?: number, srcOffset?: number, dstOffset?: number): void;
+  /** dst ← host values, in stream order (after the work already recorded). */
+  write(dst: Tensor, values: HostArray): void;
+  /** Hands the recorded work to the device without waiting for it (a no-op where work runs eagerly). */
+  flush(): void;
+  /** Bytes of tensors alive at the worst moment since the last resetPeak() (0 where not tracked). */
+  readonly peakBytes: number;
+  resetPeak(): void;
   destroy(): Promise<void>;
 }
 

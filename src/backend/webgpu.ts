@@ -56,9 +56,38 @@ class WebGpu implements WebGpuBackend {
     return this.runtime.sync();
   }
 
+  copy(src: Tensor, dst: Tensor, count = src.size, srcOffset = 0, dstOffset = 0): void {
+    checkCopy(src, dst, count, srcOffset, dstOffset);
+    if (count > 0) this.runtime.copy(src.buffer, dst.buffer, count * 4, srcOffset * 4, dstOffset * 4);
+  }
+
+  write(dst: Tensor, values: HostArray): void {
+    if (values.length !== dst.size) throw new Error(`write: ${values.length} values do not fill [${dst.shape}]`);
+    if (values.length > 0) this.runtime.upload(dst.buffer, values);
+  }
+
+  flush(): void {
+    this.runtime.submit();
+  }
+
+  get peakBytes(): number {
+    return this.runtime.pool.peakBytes;
+  }
+
+  resetPeak(): void {
+    this.runtime.pool.resetPeak();
+  }
+
   destroy(): Promise<void> {
     return this.runtime.destroy();
   }
+}
+
+/** Throws unless dst[dstOffset, dstOffset + count) ← src[srcOffset, srcOffset + count) stays in both tensors. */
+export function checkCopy(src: Tensor, dst: Tensor, count: number, srcOffset: number, dstOffset: number): void {
+  if (src.dtype !== dst.dtype) throw new Error(`copy: ${src.dtype} into ${dst.dtype}`);
+  const fits = [count, srcOffset, dstOffset].every((v) => Number.isInteger(v) && v >= 0) && srcOffset + count <= src.size && dstOffset + count <= dst.size;
+  if (!fits) throw new Error(`copy: ${count} elements from [${src.shape}] at ${srcOffset} into [${dst.shape}] at ${dstOffset} do not fit`);
 }
 
 export function toHostArray(data: HostArray | readonly number[], dtype: DType): HostArray {

@@ -1,4 +1,4 @@
-// The infer suite: the default model's eval forward (Model.predictLogits) plus softmax, as `predict` runs it:
+// The infer suite: the default model's eval forward (Model.predictLogits) plus the softmax kernel, read back:
 // warm latency of one clip, throughput at batch 64, and cold latency (a new `ser-gpu predict` process). The
 // logits are first checked against the float64 reference forward; peers run the same weights.
 import { spawnSync } from 'node:child_process';
@@ -9,7 +9,8 @@ import { PACKAGE_ROOT } from '../gpu/shaders.js';
 import { defaultModelSpec } from '../nn/default-model.js';
 import { Model } from '../nn/model.js';
 import { exportStateDict, type StateDict } from '../nn/state-dict.js';
-import { predict } from '../train/evaluate.js';
+import { softmax, softmaxReference } from '../ops/scores.js';
+import type { Tensor } from '../tensor.js';
 import { syntheticBatch } from './batch.js';
 import { summarise, timeRepeats, wallMs, type Timing } from './measure.js';
 import { isSkipped, pythonLacks, runPythonPeer, withTensorFile, type Skipped, type TfjsPeer } from './peers.js';
@@ -57,6 +58,7 @@ export async function runInferSuite(backend: Backend, o: InferSuiteOptions): Pro
     try {
       const single = await predict(model, x1);
       expectClose(single.logits, want, TOL, 'logits of one clip vs the float64 reference');
+      expectClose(single.probs, softmaxReference(want, want.length), TOL, 'probabilities of one clip vs the float64 reference');
       const batched = await predict(model, xb);
       expectClose(batched.logits.subarray(0, want.length), want, TOL, `logits of clip 0 in a batch of ${o.batch} vs the float64 reference`);
       result.validation = 'ok';
@@ -75,6 +77,16 @@ export async function runInferSuite(backend: Backend, o: InferSuiteOptions): Pro
   result.cold = o.clip ? coldLatency(backend.kind, o.clip) : { unavailable: 'no clip (the data folder is missing)' };
   if (o.peers) result.peers = await inferPeers(o, weights, big.x, one);
   return result;
+}
+
+/** Logits and probabilities [N, classes] of x, read back: the eval forward and the softmax kernel. */
+async function predict(model: Model, x: Tensor): Promise<{ logits: Float32Array; probs: Float32Array }> {
+  const logits = model.predictLogits(x);
+  const probs = softmax(model.backend, logits);
+  const [l, p] = await Promise.all([logits.read(), probs.read()]);
+  logits.dispose();
+  probs.dispose();
+  return { logits: l as Float32Array, probs: p as Float32Array };
 }
 
 /** `node bin/ser-gpu.js predict <clip> --json` in a new process: start-up, adapter, model load, one answer. */

@@ -7,6 +7,10 @@ import { demoCommand } from './commands/demo.js';
 import { extractCommand } from './commands/extract.js';
 import { infoCommand } from './commands/info.js';
 import { plotCommand } from './commands/plot.js';
+import { evaluateCommand } from './commands/evaluate.js';
+import { predictCommand } from './commands/predict.js';
+import { trainCommand } from './commands/train.js';
+import { reportCommand } from './commands/report.js';
 
 const cli = yargs(hideBin(process.argv))
   .scriptName('ser-gpu')
@@ -14,6 +18,10 @@ const cli = yargs(hideBin(process.argv))
   .command(demoCommand)
   .command(extractCommand)
   .command(plotCommand)
+  .command(trainCommand)
+  .command(evaluateCommand)
+  .command(predictCommand)
+  .command(reportCommand)
   .command(benchCommand)
   .demandCommand(1, 'name a command; see --help')
   .strict()
@@ -28,7 +36,8 @@ try {
   await cli.parseAsync();
 } catch (error) {
   // Errors name the file or kernel and the problem; a stack trace adds nothing for a user.
-  process.stderr.write(`ser-gpu: ${(error as Error).message}\n`);
-  if (process.env.SER_GPU_DEBUG === '1') process.stderr.write(`${(error as Error).stack}\n`);
-  process.exitCode = 1;
+  const { name, message, stack } = error as Error;
+  process.stderr.write(`ser-gpu: ${message}\n`);
+  if (process.env.SER_GPU_DEBUG === '1') process.stderr.write(`${stack}\n`);
+  process.exitCode = name === 'UsageError' ? 2 : name === 'Interrupted' ? 130 : 1;
 }

@@ -2,7 +2,6 @@
 import type { Backend } from '../backend/types.js';
 import { add } from '../ops/elementwise.js';
 import type { Tensor } from '../tensor.js';
-import { copyInto } from './tensor-copy.js';
 
 export class Param {
   readonly grad: Tensor;
@@ -28,11 +27,11 @@ export class Param {
   /** Adds a gradient computed by a backward op into `grad` and disposes it. */
   accumulate(gradient: Tensor): void {
     if (this.fresh) {
-      copyInto(this.backend, gradient, this.grad);
+      this.backend.copy(gradient, this.grad);
       this.fresh = false;
     } else {
       const sum = add(this.backend, this.grad, gradient);
-      copyInto(this.backend, sum, this.grad);
+      this.backend.copy(sum, this.grad);
       sum.dispose();
     }
     gradient.dispose();

@@ -4,7 +4,6 @@ import type { NamedTensor, SafeArray } from '../io/safetensors.js';
 import type { Tensor } from '../tensor.js';
 import { BatchNormLayer } from './layers/batchnorm.js';
 import type { Model } from './model.js';
-import { writeInto } from './tensor-copy.js';
 
 export type StateDict = Record<string, { shape: readonly number[]; data: SafeArray }>;
 
@@ -53,7 +52,7 @@ export function loadStateDict(model: Model, tensors: ReadonlyMap<string, NamedTe
       throw new Error(`state dict: ${prefix}${name} has shape [${source.shape}], the model needs [${target.shape}]`);
     }
     if (source.dtype !== 'F32' && source.dtype !== 'F64') throw new Error(`state dict: ${prefix}${name} is ${source.dtype}, not a float tensor`);
-    writeInto(model.backend, target, source.data instanceof Float32Array ? source.data : Float32Array.from(source.data as Float64Array));
+    model.backend.write(target, source.data instanceof Float32Array ? source.data : Float32Array.from(source.data as Float64Array));
   }
   for (const [name, layer] of counters) {
     const count = tensors.get(prefix + name)?.data;

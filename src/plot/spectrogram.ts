@@ -4,7 +4,7 @@ import { basename } from 'node:path';
 import { readAudio } from '../audio/index.js';
 import type { Backend } from '../backend/types.js';
 import { parseRavdessName } from '../data/ravdess.js';
-import { clipFeatures } from '../extract.js';
+import { clipFeatures } from '../features/clip-features.js';
 import { featureConfig, type FeatureConfig } from '../features/config.js';
 import { hzToMel } from '../features/filters.js';
 import type { Tick } from './axes.js';
@@ -42,6 +42,9 @@ export interface SpectrogramData {
 export interface SpectrogramChartOptions {
   title?: string;
   subtitle?: string;
+  /** Pixels; heatmapChart's defaults (900 x 420) when absent. */
+  width?: number;
+  height?: number;
 }
 
 export function spectrogramChart({ values, frames, config }: SpectrogramData, options: SpectrogramChartOptions = {}): string {
@@ -59,6 +62,8 @@ export function spectrogramChart({ values, frames, config }: SpectrogramData, op
     // librosa's convention: the bands evenly fill the Mel range from fmin to fmax.
     y: { label: 'Frequency (Hz)', domain: [hzToMel(config.fMin, config.htk), hzToMel(config.fMax, config.htk)], ticks: melTicks(config.fMin, config.fMax, config.htk) },
     colorbar: { label: 'dB', vmin: Math.max(vmin, vmax - (config.topDb ?? Infinity)), vmax },
+    width: options.width,
+    height: options.height,
   });
 }
 

@@ -18,4 +18,6 @@ export interface RunReportInput {
   epochs: EpochRecord[];
   evaluations: EvaluationRecord[];
   examples: ExampleSpectrogram[];
+  /** Shown at the top of the report: what is missing from the run directory, and why. */
+  notes?: string[];
 }

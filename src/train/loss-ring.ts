@@ -27,8 +27,7 @@ export class LossRing {
    */
   push(step: number, loss: Tensor): Promise<void> {
     if (this.filled === 0) this.firstStep = step;
-    if (this.backend.kind === 'webgpu') this.backend.runtime.copy(loss.buffer, this.ring.buffer, 4, 0, this.filled * 4);
-    else this.ring.host[this.filled] = loss.host[0];
+    this.backend.copy(loss, this.ring, 1, 0, this.filled);
     this.filled++;
     if (this.filled < this.size) return Promise.resolve();
     const previous = this.pending;

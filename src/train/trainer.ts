@@ -5,6 +5,7 @@ import type { Model } from '../nn/model.js';
 import { softmaxCrossEntropyBackward, softmaxCrossEntropyForward, type CrossEntropyOptions } from '../ops/softmax-ce.js';
 import { Optimizer, type AdamConfig, type LrSchedule, type SgdConfig } from '../ops/optim.js';
 import type { Tensor } from '../tensor.js';
+import { countCorrect } from '../ops/scores.js';
 import { LossRing } from './loss-ring.js';
 
 export type OptimizerConfig = SgdConfig | AdamConfig;
@@ -30,6 +31,8 @@ export class Trainer {
   lastStepPeakBytes = 0;
   private readonly ring: LossRing;
   private readonly lossOptions: CrossEntropyOptions;
+  /** u32 [1]: training examples predicted right since the last takeCorrect(), counted on the device. */
+  private readonly correct: Tensor;
 
   constructor(
     readonly backend: Backend,
@@ -43,6 +46,7 @@ export class Trainer {
       classWeights: weights ? backend.upload(weights, [weights.length]) : null,
       labelSmoothing: options.loss?.labelSmoothing,
     };
+    this.correct = backend.zeros([1], 'u32');
     this.ring = new LossRing(backend, options.lossEvery ?? 10, (first, values) => values.forEach((v, i) => (this.losses[first + i] = v)));
   }
 
@@ -51,11 +55,11 @@ export class Trainer {
    * read-back of an earlier ring when this step fills one: awaiting it bounds the work queued on the device.
    */
   trainStep(x: Tensor, labels: Tensor): Promise<void> {
-    const pool = this.backend.kind === 'webgpu' ? this.backend.runtime.pool : null;
-    pool?.resetPeak();
     const { model, backend } = this;
+    backend.resetPeak();
     model.zeroGrad();
     const logits = model.forwardTrain(x, this.step);
+    countCorrect(backend, logits, labels, this.correct);
     const { loss, probs } = softmaxCrossEntropyForward(backend, logits, labels, this.lossOptions);
     const readBack = this.ring.push(this.step, loss);
     loss.dispose();
@@ -64,8 +68,8 @@ export class Trainer {
     model.backward(dlogits);
     dlogits.dispose();
     this.optimizer.step();
-    if (backend.kind === 'webgpu') backend.runtime.submit();
-    if (pool) this.lastStepPeakBytes = pool.peakBytes;
+    backend.flush();
+    this.lastStepPeakBytes = backend.peakBytes;
     this.step++;
     return readBack;
   }
@@ -76,8 +80,16 @@ export class Trainer {
     return this.losses;
   }
 
+  /** Training examples whose logits' argmax was their label since the last call (in training mode). */
+  async takeCorrect(): Promise<number> {
+    const count = (await this.correct.read())[0];
+    this.backend.write(this.correct, new Uint32Array(1));
+    return count;
+  }
+
   /** Frees the trainer's tensors (the model stays the caller's). */
   dispose(): void {
+    this.correct.dispose();
     this.optimizer.dispose();
     this.ring.dispose();
     this.lossOptions.classWeights?.dispose();

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readFeatureFile } from '../../src/extract.js';
+import { readFeatureFile } from '../../src/data/feature-file.js';
 import { readSafetensors } from '../../src/io/safetensors.js';
 import { hasSharedData, RAVDESS_ZIP_01, scratchFolder } from '../audio/fixtures.js';
 import { buildWav, encodeFrames } from '../audio/wav-builder.js';

@@ -1,7 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { corpusItems, extractFeatures, readFeatureFile, writeFeatureFile } from '../../src/extract.js';
+import { corpusItems, extractFeatures } from '../../src/extract.js';
+import { readFeatureFile, writeFeatureFile } from '../../src/data/feature-file.js';
 import { computeFeatures, featureConfig } from '../../src/features/index.js';
 import { readSafetensors } from '../../src/io/safetensors.js';
 import { scratchFolder } from '../audio/fixtures.js';

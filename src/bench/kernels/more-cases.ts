@@ -1,10 +1,13 @@
 // Rows for the kernel families the default model's step does not run: elementwise, dropout (on conv1's
-// activation), deltas of log-Mel features and 48 -> 16 kHz resampling of 3.5 s clips.
+// activation), deltas of log-Mel features, 48 -> 16 kHz resampling of 3.5 s clips, and inference's input
+// standardisation and softmax.
 import type { Backend } from '../../backend/types.js';
 import { deltaReference, frameCount, packClips, resampleClips, resampleReference, stackDeltas, type FeatureBatch } from '../../features/index.js';
 import { resamplePlan, resampledLength } from '../../features/fir.js';
 import { binary, binaryReference } from '../../ops/elementwise.js';
 import { dropoutForward, dropoutMaskReference } from '../../ops/dropout.js';
+import { softmax, softmaxReference } from '../../ops/scores.js';
+import { standardize, standardizeReference } from '../../ops/standardize.js';
 import { check, instance, random, readAll, size, type KernelCase } from './case.js';
 import { LAYERS, SMALL_BATCH, layerShapes } from './conv-cases.js';
 
@@ -104,4 +107,37 @@ function resampleCase(clips: number): KernelCase {
   };
 }
 
-export const moreCases = (batch: number, clips: number): KernelCase[] => [elementwiseCase(batch), dropoutCase(batch), deltaCase(clips), resampleCase(clips)];
+/** The model's input step: per-band standardisation of [N, 1, 64, 188] windows, masked past each length. */
+function standardizeCase(batch: number): KernelCase {
+  const [C, T] = [64, 188];
+  const n = batch * C * T;
+  return {
+    kernel: 'standardize (masked)', shape: `[${batch},1,${C},${T}]`, work: bytes(2 * n),
+    setup(backend, small) {
+      const N = small ? SMALL_BATCH : batch;
+      const x = random(N * C * T, 95, 20);
+      const lengths = Int32Array.from({ length: N }, (_, i) => T - ((i * 37) % 60));
+      const [mean, invStd] = [random(C, 96, 5), random(C, 97).map((v) => 1 + Math.abs(v))];
+      const t = [backend.upload(x, [N, 1, C, T]), backend.upload(lengths, [N], 'i32'), backend.upload(mean, [C]), backend.upload(invStd, [C])];
+      return instance(t, () => [standardize(backend, t[0], t[1], t[2], t[3])], async ([y]) =>
+        check('standardize', await y.read(), standardizeReference(x, [N, C, T], lengths, mean, invStd)));
+    },
+  };
+}
+
+/** Inference's class probabilities of a batch of 64 (8 classes). */
+function softmaxCase(): KernelCase {
+  const [N, K] = [64, 8];
+  return {
+    kernel: 'softmax (inference)', shape: `[${N},${K}]`, work: bytes(2 * N * K),
+    setup(backend) {
+      const z = random(N * K, 98, 6);
+      const t = backend.upload(z, [N, K]);
+      return instance([t], () => [softmax(backend, t)], async ([p]) => check('softmax', await p.read(), softmaxReference(z, K)));
+    },
+  };
+}
+
+export const moreCases = (batch: number, clips: number): KernelCase[] => [
+  elementwiseCase(batch), dropoutCase(batch), deltaCase(clips), resampleCase(clips), standardizeCase(batch), softmaxCase(),
+];

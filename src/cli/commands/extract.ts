@@ -76,7 +76,8 @@ export const extractCommand: CommandModule<object, ExtractArgs> = {
       .option('batch-size', { type: 'number', default: 32, describe: 'clips per GPU batch' })
       .option('limit', { type: 'number', describe: 'only this many clips, spread evenly over the corpus' }),
   handler: async (args) => {
-    const { extractFeatures, writeFeatureFile, formatExtractSummary } = await import('../../extract.js');
+    const { extractFeatures, formatExtractSummary } = await import('../../extract.js');
+    const { writeFeatureFile } = await import('../../data/feature-file.js');
     const progress = progressReporter((await import('cli-progress')).SingleBar);
     let extracted;
     try {

@@ -1,0 +1,218 @@
+// Trains one model on one split: epochs of seeded shuffles and random windows, validation after each epoch,
+// early stopping on validation UA, `best` and `last` model folders, and a final evaluation of the best model.
+// The last folder holds the optimizer state and the run state too, so an interrupted run resumes exactly:
+// every batch is a pure function of (seed, fold, epoch, step), and the trainer restores bit for bit.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Backend } from '../backend/types.js';
+import { bandStatistics, classWeights, shuffled, trainingBatch, type FeatureSet } from '../data/dataset.js';
+import { EmotionClassifier } from '../infer/classifier.js';
+import { MODEL_FORMAT, MODEL_FORMAT_VERSION, type ModelMeta, type Normalization } from '../infer/model-meta.js';
+import { writeFileAtomic } from '../io/atomic.js';
+import { mixSeed } from '../nn/init.js';
+import { Model } from '../nn/model.js';
+import { exportStateDict, loadStateDict } from '../nn/state-dict.js';
+import { scheduledLr } from '../ops/optim.js';
+import { standardize } from '../ops/standardize.js';
+import { checkpointContents, checkpointFrom, restoreTrainer } from '../train/checkpoint.js';
+import { Trainer, type TrainerOptions } from '../train/trainer.js';
+import { Interrupted, type TrainEvent } from './events.js';
+import { readModelFolder, writeModelFolder } from './model-folder.js';
+import { featureBands, resolveModelSpec, type TrainSettings } from './recipe.js';
+import type { EpochRecord, EvaluationRecord, SplitRecord } from './run-files.js';
+import { scoreClips } from './scoring.js';
+
+export interface FoldContext {
+  backend: Backend;
+  set: FeatureSet;
+  settings: TrainSettings;
+  /** 0-based; `folds` is 1 without --folds. */
+  fold: number;
+  folds: number;
+  split: SplitRecord;
+  /** The fold's directory: best/, last/ and result.json go here. */
+  dir: string;
+  /** What model.json's `training` records (command, versions, ...). */
+  provenance: Record<string, unknown>;
+  signal?: AbortSignal;
+  onEvent?: (event: TrainEvent) => void;
+}
+
+export interface FoldResult {
+  evaluation: EvaluationRecord;
+  bestEpoch: number;
+  records: EpochRecord[];
+}
+
+/** Saved with `last`: where the run stands, so a resumed run continues mid-epoch if need be. */
+interface FoldState {
+  /** Epochs completed. */
+  epoch: number;
+  /** Steps done in the epoch under way. */
+  stepInEpoch: number;
+  /** That epoch's training loss and accuracy so far. */
+  partial: { lossSum: number; losses: number; correct: number };
+  best: { epoch: number; ua: number; loss: number } | null;
+  sinceBest: number;
+  stopped: boolean;
+  records: EpochRecord[];
+}
+
+const RESULT_FILE = 'result.json';
+
+export async function trainFold(ctx: FoldContext): Promise<FoldResult> {
+  const resultPath = join(ctx.dir, RESULT_FILE);
+  if (existsSync(resultPath)) return JSON.parse(readFileSync(resultPath, 'utf8')) as FoldResult;
+  const { backend, set, settings, fold, split } = ctx;
+  const indicesOf = (actors: number[]) => set.actors.reduce<number[]>((out, a, i) => (actors.includes(a) ? [...out, i] : out), []);
+  const trainIdx = indicesOf(split.train);
+  const valIdx = indicesOf(split.val);
+  const testIdx = indicesOf(split.test);
+  const batchSize = Math.min(settings.batchSize, trainIdx.length);
+  const steps = Math.floor(trainIdx.length / batchSize); // the last partial batch is dropped: shapes stay fixed
+  const normalization = bandStatistics(set, trainIdx);
+  const meta = modelMeta(ctx, normalization);
+
+  const { trainer, state } = startOrResume(ctx, meta, trainerOptions(settings, set, trainIdx, steps));
+  const { model } = trainer;
+  ctx.onEvent?.({ type: 'fold-start', fold, folds: ctx.folds, split, resumedAtEpoch: state.epoch });
+  const mean = backend.upload(normalization.mean, [set.bands]);
+  const invStd = backend.upload(Float32Array.from(normalization.std, (s) => 1 / s), [set.bands]);
+  const classifier = new EmotionClassifier(backend, model, meta);
+  const saveLast = async () => {
+    const { tensors, metadata } = await checkpointContents(trainer);
+    writeModelFolder(join(ctx.dir, 'last'), meta, tensors, `step-${trainer.step}`, { ...metadata, run_state: JSON.stringify(state) });
+  };
+  try {
+    while (!state.stopped) {
+      const epoch = state.epoch;
+      const started = performance.now();
+      const firstStep = trainer.step;
+      const order = shuffled(trainIdx, settings.seed, fold, epoch);
+      for (let s = state.stepInEpoch; s < steps; s++) {
+        const batch = trainingBatch(set, order.slice(s * batchSize, (s + 1) * batchSize), settings.frames, settings.seed, fold, epoch, s);
+        const x = backend.upload(batch.x, [batchSize, 1, set.bands, settings.frames]);
+        const lengths = backend.upload(batch.lengths, [batchSize], 'i32');
+        const labels = backend.upload(batch.labels, [batchSize], 'i32');
+        const input = standardize(backend, x, lengths, mean, invStd);
+        await trainer.trainStep(input, labels);
+        for (const t of [x, lengths, labels, input]) t.dispose();
+        const seconds = (performance.now() - started) / 1000;
+        const known = trainer.losses.length - 1;
+        ctx.onEvent?.({
+          type: 'step', fold, epoch, epochs: settings.epochs, step: s + 1, steps,
+          loss: known >= firstStep ? trainer.losses[known] : null,
+          clipsPerSecond: ((s + 1 - state.stepInEpoch) * batchSize) / seconds,
+        });
+        if (ctx.signal?.aborted && s + 1 < steps) {
+          await takePartial(trainer, state, firstStep);
+          state.stepInEpoch = s + 1;
+          await saveLast();
+          throw new Interrupted(ctx.dir);
+        }
+      }
+      await takePartial(trainer, state, firstStep);
+      const record: EpochRecord = {
+        fold, epoch: epoch + 1, step: trainer.step,
+        trainLoss: state.partial.lossSum / state.partial.losses,
+        trainWA: state.partial.correct / (steps * batchSize),
+        valLoss: null, valWA: null, valUA: null,
+        lr: scheduledLr(trainer.options.schedule ?? { kind: 'constant' }, settings.lr, trainer.step - 1),
+        seconds: 0,
+      };
+      let improved = valIdx.length === 0;
+      if (valIdx.length > 0) {
+        const val = await scoreClips(classifier, valIdx.map((i) => set.clips[i]), valIdx.map((i) => set.labels[i]), 'validation');
+        Object.assign(record, { valLoss: val.loss, valWA: val.metrics.wa, valUA: val.metrics.ua });
+        const best = state.best;
+        improved = !best || val.metrics.ua > best.ua || (val.metrics.ua === best.ua && val.loss < best.loss);
+        if (improved) state.best = { epoch: epoch + 1, ua: val.metrics.ua, loss: val.loss };
+      }
+      if (improved) await writeBest(ctx, meta, model, `epoch-${epoch + 1}`);
+      state.sinceBest = improved ? 0 : state.sinceBest + 1;
+      state.epoch = epoch + 1;
+      state.stepInEpoch = 0;
+      state.partial = { lossSum: 0, losses: 0, correct: 0 };
+      state.stopped = state.epoch >= settings.epochs || (settings.patience > 0 && valIdx.length > 0 && state.sinceBest >= settings.patience);
+      record.seconds = (performance.now() - started) / 1000;
+      state.records.push(record);
+      await saveLast();
+      ctx.onEvent?.({ type: 'epoch', record, records: state.records, improved, stopping: state.stopped });
+      if (ctx.signal?.aborted && !state.stopped) throw new Interrupted(ctx.dir);
+    }
+    // The final evaluation is of the best model: on the test actors, else on the validation actors that chose it.
+    loadStateDict(model, readModelFolder(join(ctx.dir, 'best')).tensors);
+    const evalIdx = testIdx.length > 0 ? testIdx : valIdx.length > 0 ? valIdx : trainIdx;
+    const partName = testIdx.length > 0 ? 'test' : valIdx.length > 0 ? 'validation (chose the model: optimistic)' : 'training (no held-out actors)';
+    const actors = testIdx.length > 0 ? split.test : valIdx.length > 0 ? split.val : split.train;
+    const name = `${ctx.folds > 1 ? `fold ${fold + 1} ` : ''}${partName}, actors ${actors.join(', ')}`;
+    const { probabilities: _probabilities, ...evaluation } = await scoreClips(classifier, evalIdx.map((i) => set.clips[i]), evalIdx.map((i) => set.labels[i]), name);
+    const result: FoldResult = { evaluation, bestEpoch: state.best?.epoch ?? state.epoch, records: state.records };
+    writeFileAtomic(resultPath, `${JSON.stringify(result, null, 1)}\n`);
+    ctx.onEvent?.({ type: 'fold-end', fold, folds: ctx.folds, evaluation, bestEpoch: result.bestEpoch });
+    return result;
+  } finally {
+    classifier.dispose();
+    mean.dispose();
+    invStd.dispose();
+    trainer.dispose();
+    model.dispose();
+  }
+}
+
+function modelMeta(ctx: FoldContext, normalization: Normalization): Omit<ModelMeta, 'weights'> {
+  const { settings, set } = ctx;
+  return {
+    format: MODEL_FORMAT,
+    version: MODEL_FORMAT_VERSION,
+    spec: resolveModelSpec(settings.model, featureBands(settings.features), settings.frames, set.labelNames.length),
+    features: set.config,
+    labels: set.labelNames,
+    frames: settings.frames,
+    normalization,
+    training: { ...ctx.provenance, fold: ctx.fold + 1, folds: ctx.folds, split: ctx.split, seed: settings.seed },
+  };
+}
+
+function trainerOptions(settings: TrainSettings, set: FeatureSet, trainIdx: number[], steps: number): TrainerOptions {
+  const optimizer =
+    settings.optimizer === 'sgd'
+      ? { kind: 'sgd' as const, lr: settings.lr, momentum: 0.9, nesterov: true, weightDecay: settings.weightDecay }
+      : { kind: settings.optimizer, lr: settings.lr, weightDecay: settings.weightDecay };
+  return {
+    optimizer,
+    ...(settings.schedule === 'cosine' && { schedule: { kind: 'cosine' as const, totalSteps: settings.epochs * steps, minLr: settings.lr / 20 } }),
+    loss: {
+      ...(settings.balance === 'weights' && { classWeights: classWeights(set.labels, trainIdx, set.labelNames.length) }),
+      ...(settings.labelSmoothing > 0 && { labelSmoothing: settings.labelSmoothing }),
+    },
+    lossEvery: Math.max(1, Math.min(10, steps)),
+  };
+}
+
+function startOrResume(ctx: FoldContext, meta: Omit<ModelMeta, 'weights'>, options: TrainerOptions): { trainer: Trainer; state: FoldState } {
+  const lastDir = join(ctx.dir, 'last');
+  if (existsSync(join(lastDir, 'model.json'))) {
+    const bundle = readModelFolder(lastDir);
+    if (JSON.stringify(bundle.meta.spec) !== JSON.stringify(meta.spec)) throw new Error(`${lastDir}: its model differs from this run's settings; resume with the run's own settings`);
+    const checkpoint = checkpointFrom({ tensors: bundle.tensors, metadata: bundle.weightsMetadata }, join(lastDir, bundle.meta.weights));
+    const state = JSON.parse(bundle.weightsMetadata.run_state ?? 'null') as FoldState | null;
+    if (!state) throw new Error(`${lastDir}/${bundle.meta.weights}: no run state to resume from`);
+    return { trainer: restoreTrainer(ctx.backend, checkpoint), state };
+  }
+  const model = new Model(ctx.backend, meta.spec, { seed: mixSeed(ctx.settings.seed, ctx.fold) });
+  const state: FoldState = { epoch: 0, stepInEpoch: 0, partial: { lossSum: 0, losses: 0, correct: 0 }, best: null, sinceBest: 0, stopped: false, records: [] };
+  return { trainer: new Trainer(ctx.backend, model, options), state };
+}
+
+/** Adds the losses and correct count since `firstStep` (this session's part of the epoch) to the state. */
+async function takePartial(trainer: Trainer, state: FoldState, firstStep: number): Promise<void> {
+  const losses = (await trainer.flushLosses()).slice(firstStep);
+  state.partial.lossSum += losses.reduce((a, b) => a + b, 0);
+  state.partial.losses += losses.length;
+  state.partial.correct += await trainer.takeCorrect();
+}
+
+async function writeBest(ctx: FoldContext, meta: Omit<ModelMeta, 'weights'>, model: Model, tag: string): Promise<void> {
+  writeModelFolder(join(ctx.dir, 'best'), meta, await exportStateDict(model), tag);
+}

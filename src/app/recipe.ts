@@ -1,0 +1,97 @@
+// The default training recipe and how a run's settings are resolved: every setting that decides accuracy
+// lives here, so `ser-gpu train` with no flags, the shipped model and the README name the same recipe.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { featureConfig, type FeatureConfig } from '../features/config.js';
+import { PACKAGE_ROOT } from '../gpu/shaders.js';
+import { defaultModelSpec } from '../nn/default-model.js';
+import type { LayerSpec, ModelSpec } from '../nn/spec.js';
+
+export interface TrainSettings {
+  /** Folders, zips, label CSVs or audio files. */
+  data: string[];
+  /** 'default' (the recipe below), 'reference' (the pinned reference network) or a spec JSON file. */
+  model: string;
+  features: FeatureConfig;
+  /** Input window in frames (188 frames of hop 256 at 16 kHz = 3 s). */
+  frames: number;
+  epochs: number;
+  batchSize: number;
+  lr: number;
+  optimizer: 'adam' | 'adamw' | 'sgd';
+  weightDecay: number;
+  schedule: 'cosine' | 'constant';
+  labelSmoothing: number;
+  /** 'weights': inverse-frequency class weights in the loss; 'none'. */
+  balance: 'weights' | 'none';
+  /** Stop after this many epochs without a better validation UA; 0 trains every epoch. */
+  patience: number;
+  seed: number;
+  valActors?: number[];
+  testActors?: number[];
+  folds?: number;
+}
+
+/** The classic layout at the repository root: data/Actor_NN/*.flac (the demo subset shipped with the package). */
+export const DEFAULT_DATA = join(PACKAGE_ROOT, 'data');
+
+export function defaultSettings(overrides: Partial<TrainSettings> = {}): TrainSettings {
+  const { features, ...rest } = overrides;
+  return {
+    data: [DEFAULT_DATA],
+    model: 'default',
+    frames: 188,
+    epochs: 30,
+    batchSize: 32,
+    lr: 1e-3,
+    optimizer: 'adam',
+    weightDecay: 0,
+    schedule: 'cosine',
+    labelSmoothing: 0,
+    balance: 'weights',
+    patience: 8,
+    seed: 1,
+    ...rest,
+    features: featureConfig({ kind: 'logmel', nMels: 64, ...features }),
+  };
+}
+
+/** Bands per frame of a feature config: Mel bands or MFCCs, times 1 + deltas. */
+export function featureBands(c: FeatureConfig): number {
+  return (c.kind === 'mfcc' ? c.nMfcc : c.nMels) * (1 + c.deltas);
+}
+
+/**
+ * The default network: four conv3x3-BatchNorm-ReLU blocks (16, 32, 64, 128 filters) with 2x2 max pools
+ * between them, global average pooling, dropout and the class scores. BatchNorm and dropout are what the
+ * reference network lacks for unseen speakers.
+ */
+export function recipeModelSpec(bands: number, frames: number, classes: number): ModelSpec {
+  const block = (filters: number): LayerSpec[] => [
+    { type: 'conv2d', filters, kernel: 3, padding: 1 },
+    { type: 'batchnorm2d' },
+    { type: 'relu' },
+  ];
+  const pool: LayerSpec = { type: 'maxpool2d', kernel: 2 };
+  return {
+    input: [1, bands, frames],
+    layers: [...block(16), pool, ...block(32), pool, ...block(64), pool, ...block(128), { type: 'globalavgpool' }, { type: 'dropout', rate: 0.3 }, { type: 'dense', units: classes }],
+  };
+}
+
+/** The model spec a run trains: its input is always [1, bands, frames] of the run's features. */
+export function resolveModelSpec(model: string, bands: number, frames: number, classes: number): ModelSpec {
+  if (model === 'default') return recipeModelSpec(bands, frames, classes);
+  if (model === 'reference') return defaultModelSpec(bands, frames, classes);
+  let spec: Partial<ModelSpec>;
+  try {
+    spec = JSON.parse(readFileSync(model, 'utf8')) as Partial<ModelSpec>;
+  } catch (error) {
+    throw new Error(`--model ${model}: not a readable JSON model spec (${(error as Error).message})`);
+  }
+  const input = [1, bands, frames];
+  if (spec.input && JSON.stringify(spec.input) !== JSON.stringify(input)) {
+    throw new Error(`--model ${model}: input ${JSON.stringify(spec.input)} does not match the features, which give ${JSON.stringify(input)} (omit "input" to take it from the features)`);
+  }
+  return { input, layers: spec.layers ?? [] };
+}

@@ -1,0 +1,57 @@
+// Which actors each model trains, validates and is tested on. Always speaker-independent: an actor's clips
+// are in exactly one part. With --folds K, fold i tests every K-th actor and takes its validation actors from
+// its own training actors, never from its test actors.
+import type { SplitRecord } from './run-files.js';
+
+export interface SplitRequest {
+  valActors?: number[];
+  testActors?: number[];
+  folds?: number;
+}
+
+export function planSplits(actors: readonly number[], request: SplitRequest): SplitRecord[] {
+  const sorted = [...new Set(actors)].sort((a, b) => a - b);
+  if (sorted.some((a) => a < 0)) throw new Error('some clips have no actor, so no speaker-independent split is possible: give a CSV with an actor column');
+  const missing = [...(request.valActors ?? []), ...(request.testActors ?? [])].filter((a) => !sorted.includes(a));
+  if (missing.length > 0) throw new Error(`actors ${missing.join(', ')} have no clips in the data (present: ${sorted.join(', ')})`);
+  if (request.folds !== undefined) {
+    if (request.valActors || request.testActors) throw new Error('--folds chooses the test and validation actors itself: drop --val-actors / --test-actors');
+    return foldSplits(sorted, request.folds);
+  }
+  const test = request.testActors ?? [];
+  const overlap = test.filter((a) => request.valActors?.includes(a));
+  if (overlap.length > 0) throw new Error(`actors ${overlap.join(', ')} are in both the validation and the test actors`);
+  const rest = sorted.filter((a) => !test.includes(a));
+  // By default the last fifth of the actors (at least one) validates.
+  const val = request.valActors ?? rest.slice(rest.length - Math.max(1, Math.round(rest.length / 5)));
+  const train = rest.filter((a) => !val.includes(a));
+  if (train.length === 0) throw new Error(`no actors left to train on (actors ${sorted.join(', ')}, validation ${val.join(', ')}, test ${test.join(', ') || 'none'})`);
+  return [{ train, val, test }];
+}
+
+function foldSplits(actors: readonly number[], k: number): SplitRecord[] {
+  if (!Number.isInteger(k) || k < 2 || k > actors.length) throw new Error(`--folds must be an integer from 2 to the number of actors (${actors.length}), got ${k}`);
+  return Array.from({ length: k }, (_, fold) => {
+    const test = actors.filter((_, i) => i % k === fold);
+    const rest = actors.filter((a) => !test.includes(a));
+    // As many validation actors as a test fold has, spread over the training actors.
+    const stride = Math.max(1, Math.floor(rest.length / test.length));
+    const val = rest.filter((_, i) => i % stride === fold % stride).slice(0, Math.min(test.length, rest.length - 1));
+    return { train: rest.filter((a) => !val.includes(a)), val, test };
+  });
+}
+
+/** "1-4,7" → [1, 2, 3, 4, 7]. */
+export function parseActorList(text: string): number[] {
+  const actors: number[] = [];
+  for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const range = /^(\d+)(?:-(\d+))?$/.exec(part);
+    if (!range) throw new Error(`"${part}" is not an actor number or range like 17-20`);
+    const from = Number(range[1]);
+    const to = Number(range[2] ?? range[1]);
+    if (to < from) throw new Error(`"${part}": the range ends before it starts`);
+    for (let a = from; a <= to; a++) actors.push(a);
+  }
+  if (actors.length === 0) throw new Error('no actors given');
+  return [...new Set(actors)];
+}

@@ -1,0 +1,142 @@
+// ser-gpu train: a model from a labelled corpus (the demo subset in data/ by default), into a run directory.
+import type { Argv, CommandModule } from 'yargs';
+import type { TrainEvent } from '../../app/events.js';
+import { withBackend, type BackendArgs } from '../options.js';
+import { parseActorList } from '../../app/split-plan.js';
+import { featureConfig } from '../../features/config.js';
+import { existingInputs, integerFlag, numberFlag, parsedFlag, UsageError } from '../usage.js';
+import { featureOverrides, withFeatureOptions, type FeatureArgs } from './extract.js';
+
+interface TrainArgs extends BackendArgs, FeatureArgs {
+  data?: string[];
+  model: string;
+  features: 'logmel' | 'mfcc';
+  'n-mfcc': number;
+  deltas: 0 | 1 | 2;
+  epochs?: number;
+  'batch-size'?: number;
+  lr?: number;
+  optimizer?: 'adam' | 'adamw' | 'sgd';
+  'weight-decay'?: number;
+  schedule?: 'cosine' | 'constant';
+  'label-smoothing'?: number;
+  balance?: 'weights' | 'none';
+  patience?: number;
+  frames?: number;
+  seed?: number;
+  'val-actors'?: string;
+  'test-actors'?: string;
+  folds?: number;
+  out?: string;
+  resume?: string;
+  'cache-dir'?: string;
+  cache: boolean;
+}
+
+export function withTrainOptions<T>(yargs: Argv<T>): Argv<T & TrainArgs> {
+  return withFeatureOptions(withBackend(yargs))
+    .option('data', { type: 'string', array: true, describe: 'folders, .zip archives, label CSVs or audio files [default: the demo subset in data/]' })
+    .option('model', { type: 'string', default: 'default', describe: 'default (conv-BatchNorm CNN), reference (the pinned reference network) or a model spec .json' })
+    .option('features', { choices: ['logmel', 'mfcc'] as const, default: 'logmel' as const })
+    .option('n-mfcc', { type: 'number', default: 40, describe: 'MFCC coefficients (with --features mfcc)' })
+    .option('deltas', { choices: [0, 1, 2] as const, default: 0 as const, describe: 'append delta (1) or delta and delta-delta (2) rows' })
+    .option('epochs', { type: 'number', describe: 'epochs at most [30]' })
+    .option('batch-size', { type: 'number', describe: 'clips per step [32]' })
+    .option('lr', { type: 'number', describe: 'learning rate [0.001]' })
+    .option('optimizer', { choices: ['adam', 'adamw', 'sgd'] as const, describe: '[adam]' })
+    .option('weight-decay', { type: 'number', describe: '[0]' })
+    .option('schedule', { choices: ['cosine', 'constant'] as const, describe: 'learning-rate schedule [cosine]' })
+    .option('label-smoothing', { type: 'number', describe: '[0]' })
+    .option('balance', { choices: ['weights', 'none'] as const, describe: 'inverse-frequency class weights in the loss [weights]' })
+    .option('patience', { type: 'number', describe: 'stop after this many epochs without a better validation UA; 0 = never [8]' })
+    .option('frames', { type: 'number', describe: 'input window in frames (188 = 3 s at hop 256, 16 kHz) [188]' })
+    .option('seed', { type: 'number', describe: '[1]' })
+    .option('val-actors', { type: 'string', describe: 'validation actors, e.g. 17-20 [the last fifth]' })
+    .option('test-actors', { type: 'string', describe: 'test actors, e.g. 1,2 [none]' })
+    .option('folds', { type: 'number', describe: 'K-fold cross-validation by actor (nested validation)' })
+    .option('out', { type: 'string', describe: 'run directory [runs/<timestamp>]' })
+    .option('resume', { type: 'string', describe: 'continue the interrupted run in this directory (its own settings)' })
+    .option('cache-dir', { type: 'string', describe: 'feature cache [$SER_GPU_CACHE or ~/.cache/ser-gpu]' })
+    .option('cache', { type: 'boolean', default: true, describe: 'cache features (--no-cache: always extract)' }) as Argv<T & TrainArgs>;
+}
+
+export const trainCommand: CommandModule<object, TrainArgs> = {
+  command: 'train',
+  describe: 'Train an emotion model on the GPU: progress per epoch, metrics, checkpoints, plots and a report',
+  builder: withTrainOptions,
+  handler: async (args) => {
+    const options = trainOptions(args);
+    const { train } = await import('../../app/train.js');
+    const { formatFoldLine, trainProgress } = await import('../train-progress.js');
+    const progress = trainProgress(process.stderr);
+    const controller = new AbortController();
+    const onSigint = () => {
+      if (controller.signal.aborted) process.exit(130);
+      process.stderr.write('\nser-gpu: stopping after this step and saving (Ctrl-C again to quit at once)\n');
+      controller.abort();
+    };
+    process.on('SIGINT', onSigint);
+    try {
+      const result = await train({ ...options, signal: controller.signal, onEvent: (e: TrainEvent) => progress.update(e), command: `ser-gpu ${process.argv.slice(2).join(' ')}` });
+      progress.stop();
+      const lines = result.folds.map((f, i) => formatFoldLine(f.evaluation, result.folds.length > 1 ? i : null, f.bestEpoch));
+      if (result.folds.length > 1) {
+        const { wa, ua } = result.summary;
+        lines.push(`mean +- std over ${result.folds.length} folds: WA ${(100 * wa.mean).toFixed(1)} +- ${(100 * wa.std).toFixed(1)}%, UA ${(100 * ua.mean).toFixed(1)} +- ${(100 * ua.std).toFixed(1)}%`);
+      }
+      lines.push(`run directory: ${result.dir} (best model: ${result.folds.length > 1 ? `${result.dir}/fold-N/best` : `${result.dir}/best`})`);
+      process.stdout.write(lines.join('\n') + '\n');
+    } finally {
+      progress.stop();
+      process.off('SIGINT', onSigint);
+    }
+  },
+};
+
+/** The library's train() options from the flags, every one checked before any GPU work. */
+export function trainOptions(args: TrainArgs) {
+  integerFlag('epochs', args.epochs);
+  integerFlag('batch-size', args['batch-size']);
+  integerFlag('patience', args.patience, 0);
+  integerFlag('frames', args.frames, 8);
+  integerFlag('seed', args.seed, 0);
+  integerFlag('folds', args.folds, 2);
+  integerFlag('n-mfcc', args['n-mfcc']);
+  numberFlag('lr', args.lr, 0);
+  numberFlag('weight-decay', args['weight-decay'], 0, true);
+  numberFlag('label-smoothing', args['label-smoothing'], 0, true);
+  if (args['label-smoothing'] !== undefined && args['label-smoothing'] >= 1) throw new UsageError(`--label-smoothing must be below 1, got ${args['label-smoothing']}`);
+  existingInputs('--data', args.data);
+  if (args.model !== 'default' && args.model !== 'reference') existingInputs('--model', [args.model]);
+  if (args.resume !== undefined) existingInputs('--resume', [args.resume]);
+  if (args.folds !== undefined && (args['val-actors'] || args['test-actors'])) throw new UsageError('--folds chooses the test and validation actors itself: drop --val-actors / --test-actors');
+  let features;
+  try {
+    features = featureConfig({ ...featureOverrides(args), kind: args.features, nMfcc: args['n-mfcc'], deltas: args.deltas });
+  } catch (error) {
+    throw new UsageError(`feature flags: ${(error as Error).message}`);
+  }
+  return {
+    ...(args.data && { data: args.data }),
+    model: args.model,
+    features,
+    ...(args.epochs !== undefined && { epochs: args.epochs }),
+    ...(args['batch-size'] !== undefined && { batchSize: args['batch-size'] }),
+    ...(args.lr !== undefined && { lr: args.lr }),
+    ...(args.optimizer && { optimizer: args.optimizer }),
+    ...(args['weight-decay'] !== undefined && { weightDecay: args['weight-decay'] }),
+    ...(args.schedule && { schedule: args.schedule }),
+    ...(args['label-smoothing'] !== undefined && { labelSmoothing: args['label-smoothing'] }),
+    ...(args.balance && { balance: args.balance }),
+    ...(args.patience !== undefined && { patience: args.patience }),
+    ...(args.frames !== undefined && { frames: args.frames }),
+    ...(args.seed !== undefined && { seed: args.seed }),
+    ...(args['val-actors'] !== undefined && { valActors: parsedFlag('val-actors', args['val-actors'], parseActorList) }),
+    ...(args['test-actors'] !== undefined && { testActors: parsedFlag('test-actors', args['test-actors'], parseActorList) }),
+    ...(args.folds !== undefined && { folds: args.folds }),
+    ...(args.out !== undefined && { out: args.out }),
+    ...(args.resume !== undefined && { resume: args.resume }),
+    backend: args.backend,
+    cacheDir: args.cache ? args['cache-dir'] : null,
+  };
+}

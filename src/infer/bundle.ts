@@ -1,0 +1,50 @@
+// A model as bytes — model.json's text and its weights file — turned into a classifier on a backend.
+// Browser-safe: the web app fetches the two files, Node reads them from a model folder (src/app/model-folder.ts).
+import type { Backend } from '../backend/types.js';
+import { parseSafetensors, type NamedTensor } from '../io/safetensors.js';
+import { Model } from '../nn/model.js';
+import { loadStateDict } from '../nn/state-dict.js';
+import { EmotionClassifier } from './classifier.js';
+import { checkModelMeta, type ModelMeta } from './model-meta.js';
+
+export interface ModelBundle {
+  meta: ModelMeta;
+  /** The weights file's tensors: the state dict, and in a training checkpoint the optimizer slots too. */
+  tensors: Map<string, NamedTensor>;
+  /** The weights file's safetensors metadata (a training checkpoint's spec, options, step and run state). */
+  weightsMetadata: Record<string, string>;
+  /** Where it came from (a folder or URL), for messages. */
+  source: string;
+}
+
+/** Tensors of a training checkpoint's weights file that are optimizer state, not model weights. */
+export const OPTIMIZER_PREFIX = 'optimizer.';
+
+export function parseModelBundle(modelJson: string, weights: Uint8Array, source: string): ModelBundle {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(modelJson);
+  } catch (error) {
+    throw new Error(`${source}/model.json: not JSON (${(error as Error).message})`);
+  }
+  const meta = checkModelMeta(parsed, `${source}/model.json`);
+  const { tensors, metadata } = parseSafetensors(weights, `${source}/${meta.weights}`);
+  return { meta, tensors, weightsMetadata: metadata, source };
+}
+
+/** The model of a bundle with its weights loaded; errors name the weights file and the first mismatch. */
+export function buildModel(backend: Backend, bundle: ModelBundle, seed = 0): Model {
+  const model = new Model(backend, bundle.meta.spec, { seed });
+  const weights = new Map([...bundle.tensors].filter(([name]) => !name.startsWith(OPTIMIZER_PREFIX)));
+  try {
+    loadStateDict(model, weights);
+  } catch (error) {
+    model.dispose();
+    throw new Error(`${bundle.source}/${bundle.meta.weights}: ${(error as Error).message}`);
+  }
+  return model;
+}
+
+export function createClassifier(backend: Backend, bundle: ModelBundle): EmotionClassifier {
+  return new EmotionClassifier(backend, buildModel(backend, bundle), bundle.meta, { ownsModel: true });
+}

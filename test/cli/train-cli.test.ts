@@ -1,0 +1,126 @@
+// The product commands end to end, as a user runs them: train on a tiny corpus, evaluate the model on the
+// 48 kHz WAV zip RAVDESS ships, predict files, resume a run killed with SIGKILL, and exit codes.
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readModelFolder } from '../../src/app/model-folder.js';
+import { PACKAGE_ROOT } from '../../src/gpu/shaders.js';
+import { tinyCorpus } from '../app/fixtures.js';
+import { hasSharedData, RAVDESS_ZIP_01, scratchFolder } from '../audio/fixtures.js';
+import { webgpuBackend } from '../helpers/backends.js';
+import { serGpu } from '../helpers/cli.js';
+
+const suite = webgpuBackend() ? describe : describe.skip;
+const data = tinyCorpus([1, 2, 3], 8);
+const scratch = scratchFolder();
+const cache = join(scratch, 'cache');
+const small = ['--data', data, '--frames', '32', '--batch-size', '8', '--cache-dir', cache, '--val-actors', '3'];
+
+const weights = (dir: string) =>
+  Object.fromEntries([...readModelFolder(dir).tensors].map(([name, t]) => [name, Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength).toString('base64')]));
+
+suite('ser-gpu train / evaluate / predict (webgpu)', () => {
+  const run = join(scratch, 'run');
+
+  it('train writes a run directory and prints the validation result', () => {
+    const r = serGpu('train', ...small, '--epochs', '2', '--out', run);
+    expect(r.stderr).not.toMatch(/ser-gpu: /);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(/train actors 1,2 \| validation 3 \| test none/);
+    expect(r.stderr).toMatch(/epoch 2: train loss \d\.\d+ WA [\d.]+% \| val loss/);
+    expect(r.stdout).toMatch(/validation \(chose the model: optimistic\), actors 3: WA [\d.]+%, UA [\d.]+%/);
+    for (const file of ['run.json', 'metrics.jsonl', 'evaluation.json', 'best/model.json', 'last/model.json']) expect(existsSync(join(run, file)), file).toBe(true);
+    expect(readFileSync(join(run, 'metrics.jsonl'), 'utf8').trim().split('\n')).toHaveLength(2);
+  });
+
+  it.skipIf(!hasSharedData)('evaluate reads the original 48 kHz WAV zip and reports WA, UA and the confusion matrix', () => {
+    const r = serGpu('evaluate', '--model', join(run, 'best'), '--data', RAVDESS_ZIP_01, '--json');
+    expect(r.status).toBe(0);
+    const result = JSON.parse(r.stdout);
+    expect(result.metrics.total).toBe(60);
+    expect(result.metrics.confusion.flat().reduce((a: number, b: number) => a + b, 0)).toBe(60);
+    expect(result.metrics.perClass.map((c: { support: number }) => c.support)).toEqual([4, 8, 8, 8, 8, 8, 8, 8]);
+    expect(result.metrics.wa).toBeCloseTo(result.metrics.confusion.reduce((s: number, row: number[], k: number) => s + row[k], 0) / 60, 12);
+    const text = serGpu('evaluate', '--model', join(run, 'best'), '--data', RAVDESS_ZIP_01);
+    expect(text.stdout).toMatch(/60 clips: WA [\d.]+%, UA [\d.]+%/);
+    expect(text.stdout).toMatch(/confusion matrix \(rows: true class, columns: predicted\)/);
+  });
+
+  it('evaluate maps other label names with --label-map and reports labels it cannot score', () => {
+    // Actor 1's 8 clips under two made-up labels, alternating: "cross" maps to angry, "grumpy" to nothing.
+    const folder = join(data, 'Actor_01');
+    const csv = join(scratch, 'labels.csv');
+    const rows = readdirSync(folder).map((f, i) => `${join(folder, f)},${i % 2 ? 'cross' : 'grumpy'}`);
+    writeFileSync(csv, `path,label\n${rows.join('\n')}\n`);
+    const map = join(scratch, 'map.json');
+    writeFileSync(map, JSON.stringify({ cross: 'angry' }));
+    const r = serGpu('evaluate', '--model', join(run, 'best'), '--data', csv, '--label-map', map, '--json');
+    expect(r.status).toBe(0);
+    const result = JSON.parse(r.stdout);
+    expect(result.metrics.total).toBe(4);
+    expect(result.unmapped).toEqual([{ label: 'grumpy', clips: 4 }]);
+  });
+
+  it('predict --json gives one object per file with probabilities over the labels; --segments adds a timeline', () => {
+    const r = serGpu('predict', '--model', join(run, 'best'), join(data, 'Actor_01'), '--json', '--segments', '1');
+    expect(r.status).toBe(0);
+    const predictions = JSON.parse(r.stdout);
+    expect(predictions).toHaveLength(8);
+    for (const p of predictions) {
+      expect(Object.keys(p.probabilities)).toEqual(['neutral', 'calm', 'happy', 'sad', 'angry', 'fearful', 'disgust', 'surprised']);
+      const values = Object.values(p.probabilities) as number[];
+      expect(values.reduce((a, b) => a + b)).toBeCloseTo(1, 5);
+      expect(p.emotion).toBe(Object.keys(p.probabilities)[values.indexOf(Math.max(...values))]);
+      expect(p.segments.length).toBeGreaterThanOrEqual(3);
+      expect(p.segments[0]).toMatchObject({ start: 0 });
+      expect(p.segments[1].start).toBeCloseTo(p.segments[0].end, 9);
+    }
+  });
+
+  it('a run killed with SIGKILL mid-epoch resumes to the weights of an uninterrupted run', async () => {
+    const whole = join(scratch, 'whole');
+    expect(serGpu('train', ...small, '--epochs', '5', '--patience', '0', '--out', whole).status).toBe(0);
+    const killed = join(scratch, 'killed');
+    const child = spawn(process.execPath, ['--import', 'tsx', join(PACKAGE_ROOT, 'src/cli/main.ts'), 'train', ...small, '--epochs', '5', '--patience', '0', '--out', killed], {
+      cwd: PACKAGE_ROOT,
+      stdio: 'ignore',
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    // Kill once the first epoch's checkpoint is on disk: the process is then in its second epoch or later.
+    const metrics = join(killed, 'metrics.jsonl');
+    let running = true;
+    void exited.then(() => (running = false));
+    while (running && !(existsSync(metrics) && readFileSync(metrics, 'utf8').trim() !== '')) await new Promise((r) => setTimeout(r, 20));
+    expect(running).toBe(true);
+    child.kill('SIGKILL');
+    expect(await exited).toBeNull();
+    const done = readFileSync(metrics, 'utf8').trim().split('\n').length;
+    expect(done).toBeLessThan(5);
+    const resumed = serGpu('train', '--resume', killed);
+    expect(resumed.status).toBe(0);
+    expect(resumed.stderr).toMatch(/resuming after epoch \d/);
+    expect(weights(join(killed, 'last'))).toEqual(weights(join(whole, 'last')));
+    expect(weights(join(killed, 'best'))).toEqual(weights(join(whole, 'best')));
+  });
+});
+
+describe('usage errors exit 2 and name the flag, before any GPU work', () => {
+  it.each([
+    [['train', '--epochs', '0'], /--epochs must be a whole number >= 1, got 0/],
+    [['train', '--lr', '-1'], /--lr must be a number > 0, got -1/],
+    [['train', '--val-actors', '17-x'], /--val-actors: "17-x" is not an actor number or range/],
+    [['train', '--data', '/no/such/folder'], /--data: \/no\/such\/folder does not exist/],
+    [['train', '--folds', '5', '--val-actors', '1'], /--folds chooses the test and validation actors itself/],
+    [['evaluate', '--data', '/no/such.zip'], /--data: \/no\/such.zip does not exist/],
+    [['evaluate'], /Missing required argument: data/],
+    [['predict', '/no/such.wav'], /inputs: \/no\/such.wav does not exist/],
+    [['predict', 'x.wav', '--segments', '0'], /does not exist|--segments must be a number > 0/],
+    [['train', '--optimizer', 'rmsprop'], /Invalid values:[\s\S]*optimizer/],
+  ])('ser-gpu %j', (args, message) => {
+    const r = serGpu(...(args as string[]));
+    expect(r.stderr).toMatch(message);
+    expect(r.status).toBe(2);
+    expect(r.loaded).toEqual([]);
+  });
+});
