@@ -152,7 +152,7 @@ function featurePeers(clips: AudioClip[], c: FeatureConfig, ours: StageResult, o
       } catch (error) {
         validation = (error as Error).message.split('\n')[0];
       }
-      rows.push({ name: r.tool, validation, ...(validation === 'ok' && { msPerStep: 1000 * r.features_s, clipsPerSecond: r.clips / r.features_s }) });
+      rows.push({ name: r.tool, validation, ...(validation === 'ok' && { ms: 1000 * r.features_s, clipsPerSecond: r.clips / r.features_s }) });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -133,7 +133,7 @@ async function inferPeers(o: InferSuiteOptions, weights: StateDict, xb: Float32A
       else {
         const latency = await timeRepeats(() => peer.probabilitiesMs(one, 1), o.repeats);
         const batch = await timeRepeats(() => peer.probabilitiesMs(xb, o.batch), o.repeats);
-        rows.push({ name: `${tfjs.name} (${tfjs.adapter})`, validation, latencyMs: latency.median, msPerStep: batch.median, clipsPerSecond: (1000 * o.batch) / batch.median });
+        rows.push({ name: `${tfjs.name} (${tfjs.adapter})`, validation, latencyMs: latency.median, ms: batch.median, clipsPerSecond: (1000 * o.batch) / batch.median });
       }
     } finally {
       peer.dispose();
@@ -147,7 +147,7 @@ async function inferPeers(o: InferSuiteOptions, weights: StateDict, xb: Float32A
       const r = withTensorFile(weights, extra, (path) =>
         runPythonPeer<{ tool: string; logits: number[]; latency_ms: number; batch_ms: number; clips_per_s: number }>('torch_model.py', ['infer', '--tensors', path, '--repeats', o.repeats]));
       const validation = agree(r.logits);
-      rows.push({ name: r.tool, validation, ...(validation === 'ok' && { latencyMs: r.latency_ms, msPerStep: r.batch_ms, clipsPerSecond: r.clips_per_s }) });
+      rows.push({ name: r.tool, validation, ...(validation === 'ok' && { latencyMs: r.latency_ms, ms: r.batch_ms, clipsPerSecond: r.clips_per_s }) });
     }
   }
   return rows;

@@ -28,9 +28,10 @@ export interface PeerRow {
   /** 'ok', why the peer's results disagreed with ours (then it was not timed), or why it was skipped. */
   validation: string;
   skipped?: boolean;
-  msPerStep?: number;
+  /** Milliseconds of the peer's unit of work: a training step, a batch of inference, the corpus's features. */
+  ms?: number;
   clipsPerSecond?: number;
-  /** Inference peers: warm latency of one clip and milliseconds of one batch. */
+  /** Inference peers: warm latency of one clip. */
   latencyMs?: number;
 }
 
@@ -150,7 +151,7 @@ async function trainPeers(o: TrainSuiteOptions, shape: BenchShape, weights: Awai
       const validation = agree([await peer.stepWithLoss(), await peer.stepWithLoss()]);
       // tfjs is ~10x slower: a third of the repeats bounds the run's length.
       const timing = validation === 'ok' ? await peer.time(Math.max(2, Math.ceil(o.repeats / 3))) : undefined;
-      rows.push({ name: `${tfjs.name} (${tfjs.adapter})`, validation, ...timing });
+      rows.push({ name: `${tfjs.name} (${tfjs.adapter})`, validation, ...(timing && { ms: timing.msPerStep, clipsPerSecond: timing.clipsPerSecond }) });
     } finally {
       peer.dispose();
     }
@@ -162,7 +163,7 @@ async function trainPeers(o: TrainSuiteOptions, shape: BenchShape, weights: Awai
       const r = withTensorFile(weights, { x: { shape: [shape.batch, 1, shape.mels, shape.frames], data: batch.x }, labels: { shape: [shape.batch], data: batch.labels } }, (path) =>
         runPythonPeer<{ tool: string; losses: number[]; ms_per_step: number; clips_per_s: number }>('torch_model.py', ['train', '--tensors', path, '--repeats', o.repeats]));
       const validation = agree(r.losses);
-      rows.push({ name: r.tool, validation, ...(validation === 'ok' && { msPerStep: r.ms_per_step, clipsPerSecond: r.clips_per_s }) });
+      rows.push({ name: r.tool, validation, ...(validation === 'ok' && { ms: r.ms_per_step, clipsPerSecond: r.clips_per_s }) });
     }
   }
   return rows;
