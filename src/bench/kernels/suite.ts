@@ -35,6 +35,7 @@ export interface KernelSuiteOptions {
   /** Rows to run instead of the default ones (after the ceiling; [] for the ceiling alone); tests inject failing references here. */
   cases?: KernelCase[];
   convPeer?: { name: string; time: ConvPeer };
+  /** Progress: each row as soon as it is measured (before its ceiling fraction is known). */
   onRow?: (row: KernelRow) => void;
 }
 
@@ -102,6 +103,7 @@ export async function runKernelSuite(backend: Backend, options: KernelSuiteOptio
       const ms = await options.convPeer.time(c.tfjs, options.repeats);
       row.peer = { name: options.convPeer.name, ms, oursWallMs: await wallTimeOf(backend, c, options.repeats) };
     }
+    options.onRow?.(row);
     rows.push(row);
   }
   const flops = rows.find((r) => r.kernel === CEILING_FLOPS && r.rate !== undefined);
@@ -111,7 +113,6 @@ export async function runKernelSuite(backend: Backend, options: KernelSuiteOptio
   const works = new Map(cases.map((c) => [c.kernel + c.shape, c.work]));
   for (const row of rows) {
     classify(row, works.get(row.kernel + row.shape), ceiling, backend.kind);
-    options.onRow?.(row);
   }
   const timestamps = backend.kind === 'webgpu' && backend.runtime.hasTimestamps;
   return { repeats: options.repeats, timestamps, ceiling, rows, families: backend.kind === 'webgpu' ? familyCoverage(rows) : null };
