@@ -5,6 +5,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { machineName, readBenchResult } from '../src/bench/compare.js';
 import { peerRatios } from '../src/bench/format.js';
+import { DISPATCH_COST } from '../src/bench/kernels/ceiling-cases.js';
 import { isSkipped } from '../src/bench/peers.js';
 import type { BenchResult } from '../src/bench/run.js';
 import { PACKAGE_ROOT } from '../src/gpu/shaders.js';
@@ -60,6 +61,7 @@ for (const name of names) {
     const k = r.kernels.rows.find((x) => x.kernel === name);
     if (!k) return '–';
     if (k.validation !== 'ok') return 'validation failed';
+    if (k.kernel === DISPATCH_COST) return `${n(1000 * k.ms!.median)} µs`;
     return `${n(k.rate)} ${k.unit}${k.fraction === undefined ? '' : ` (${(100 * k.fraction).toFixed(0)}%)`}`;
   })]));
 }

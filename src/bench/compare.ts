@@ -20,7 +20,7 @@ export function readBenchResult(path: string): BenchResult {
 /** A short name of where a result ran. */
 export function machineName(r: BenchResult): string {
   const a = r.system.adapter;
-  return a ? `${a.description || a.device || a.vendor} (webgpu)` : `${r.system.backendName} on ${r.system.cpu.model}`;
+  return a ? a.description || a.device || a.vendor : `${r.system.backendName} on ${r.system.cpu.model}`;
 }
 
 const num = (v: number | undefined | null, unit = '') => (v === undefined || v === null ? '-' : `${v.toFixed(v < 1 ? 3 : v < 10 ? 2 : 1)}${unit}`);
@@ -30,8 +30,8 @@ const speed = (a: number | undefined | null, b: number | undefined | null) => (a
 export function formatCompare(a: BenchResult, b: BenchResult, names: [string, string]): string {
   const load = (r: BenchResult) => (r.system.load.end ?? r.system.load.start).map((l) => l.toFixed(2)).join(', ');
   const lines = [
-    `a: ${names[0]}: ${machineName(a)}, ${a.date}, load ${load(a)} on ${a.system.cpu.cores} cores`,
-    `b: ${names[1]}: ${machineName(b)}, ${b.date}, load ${load(b)} on ${b.system.cpu.cores} cores`,
+    `a: ${names[0]}: ${machineName(a)} [${a.system.backend}], ${a.date}, load ${load(a)} on ${a.system.cpu.cores} cores`,
+    `b: ${names[1]}: ${machineName(b)} [${b.system.backend}], ${b.date}, load ${load(b)} on ${b.system.cpu.cores} cores`,
     '(b / a: above 1, b is faster; kernel rows compare rates, since the backends may time different shapes)',
     '',
   ];

@@ -61,8 +61,8 @@ describe('ser-gpu bench, end to end', () => {
   it.skipIf(!webgpuBackend())('--compare prints two results side by side, b relative to a', () => {
     const r = serGpu('bench', '--compare', resultOf('webgpu'), resultOf('cpu'));
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/^a: .*\(webgpu\)/m);
-    expect(r.stdout).toMatch(/^b: .*: gpu\.js/m);
+    expect(r.stdout).toMatch(/^a: .*\[webgpu\]/m);
+    expect(r.stdout).toMatch(/^b: .*: gpu\.js.*\[cpu\]/m);
     expect(r.stdout).toMatch(/FMA peak +[\d.]+ GFLOP\/s +[\d.]+ GFLOP\/s +[\d.]+x/);
     expect(r.stdout).toMatch(/dense forward +[\d.]+ GFLOP\/s/);
   });
