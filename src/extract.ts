@@ -4,6 +4,7 @@
 import { existsSync } from 'node:fs';
 import { AUDIO_EXTENSIONS } from './audio/index.js';
 import type { Backend, BackendChoice } from './backend/types.js';
+import { withBackend } from './backend/lifecycle.js';
 import { loadCorpus, scanCorpus, labelVocabulary, type CorpusItem, type LoadedClip } from './data/index.js';
 import { featureConfig, type FeatureConfig } from './features/index.js';
 import { clipFeatures, type ClipFeatures } from './features/clip-features.js';
@@ -64,15 +65,7 @@ export async function corpusItems(inputs: readonly string[], limit?: number): Pr
 /** The classic `extractFeatures(dir)`: one input or several (folders, zips, label CSVs, audio files). */
 export async function extractFeatures(input: string | readonly string[], options: ExtractOptions = {}): Promise<ExtractedFeatures> {
   const inputs = typeof input === 'string' ? [input] : input;
-  const choice = options.backend ?? 'auto';
-  if (typeof choice !== 'string') return extractWith(choice, inputs, options);
-  const { createBackend } = await import('./backend/create.js');
-  const backend = await createBackend(choice);
-  try {
-    return await extractWith(backend, inputs, options);
-  } finally {
-    await backend.destroy();
-  }
+  return withBackend(options.backend, (backend) => extractWith(backend, inputs, options));
 }
 
 async function extractWith(backend: Backend, inputs: readonly string[], options: ExtractOptions): Promise<ExtractedFeatures> {

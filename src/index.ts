@@ -1,6 +1,6 @@
 // The ser-gpu library API: the classic extractFeatures / loadModel / predictEmotion / train / evaluate, and
 // underneath them backends, audio input, corpora, GPU features, feature files, the training engine and charts.
-export { train, meanStd, type TrainOptions, type TrainResult } from './app/train.js';
+export { train, type TrainOptions, type TrainResult } from './app/train.js';
 export { evaluate, type EvaluateOptions, type EvaluateResult } from './app/evaluate.js';
 export { loadModel, LoadedModel, predictEmotion, predictFiles, type FilePrediction, type PredictOptions, type SegmentPrediction } from './app/predict.js';
 export { readModelFolder, writeModelFolder, DEFAULT_MODEL_DIR } from './app/model-folder.js';
@@ -10,7 +10,8 @@ export type { EpochRecord, EvaluationRecord, RunInfo, SplitRecord } from './app/
 export { EmotionClassifier, type EmotionPrediction, type Samples } from './infer/classifier.js';
 export { parseModelBundle, createClassifier, type ModelBundle } from './infer/bundle.js';
 export { checkModelMeta, type ModelMeta } from './infer/model-meta.js';
-export { classificationMetrics, type ClassificationMetrics, type ClassMetrics } from './eval/metrics.js';
+export { classificationMetrics, meanStd, type ClassificationMetrics, type ClassMetrics, type MeanStd } from './eval/metrics.js';
+export { writeRunReport, writeEvaluationReport, readExamples, writeExamples } from './report/index.js';
 
 export { createBackend, NoAdapterError, type CreateBackendOptions } from './backend/create.js';
 export type { Backend, BackendChoice, BackendKind } from './backend/types.js';

@@ -10,7 +10,7 @@ import { createClassifier } from '../infer/bundle.js';
 import { DEFAULT_MODEL_DIR, readModelFolder } from './model-folder.js';
 import type { EvaluationRecord } from './run-files.js';
 import { scoreClips } from './scoring.js';
-import { withBackend } from './with-backend.js';
+import { withBackend } from '../backend/lifecycle.js';
 
 export interface EvaluateOptions {
   /** A model folder; default the shipped pretrained model. */

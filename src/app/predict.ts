@@ -7,7 +7,7 @@ import { extractFeatures, type SkippedFile } from '../extract.js';
 import { createClassifier } from '../infer/bundle.js';
 import type { ClipFeatureRows, EmotionClassifier, EmotionPrediction, Samples } from '../infer/classifier.js';
 import { DEFAULT_MODEL_DIR, readModelFolder } from './model-folder.js';
-import { withBackend } from './with-backend.js';
+import { withBackend } from '../backend/lifecycle.js';
 
 export interface SegmentPrediction extends EmotionPrediction {
   /** Seconds from the start of the file. */

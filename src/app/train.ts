@@ -2,9 +2,10 @@
 // fold with --folds K; features from the cache when the corpus was seen before; metrics.jsonl rewritten
 // after every epoch; the final evaluation, and per-fold and mean +- std test WA and UA with --folds.
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Backend, BackendChoice } from '../backend/types.js';
 import { loadFeatureSet } from '../data/dataset.js';
+import { meanStd, type MeanStd } from '../eval/metrics.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { systemInfo } from '../system-info.js';
 import type { TrainEvent } from './events.js';
@@ -12,7 +13,9 @@ import { trainFold, type FoldResult } from './fold-training.js';
 import { defaultSettings, type TrainSettings } from './recipe.js';
 import { RUN_FILES, type EpochRecord, type EvaluationRecord, type RunInfo } from './run-files.js';
 import { planSplits } from './split-plan.js';
-import { withBackend } from './with-backend.js';
+import { withBackend } from '../backend/lifecycle.js';
+import { exampleSpectrograms } from './examples.js';
+import { writeExamples } from '../report/examples.js';
 
 export interface TrainOptions extends Partial<TrainSettings> {
   /** The run directory; default runs/<timestamp>. */
@@ -27,15 +30,14 @@ export interface TrainOptions extends Partial<TrainSettings> {
   /** Abort to stop after the current step: the state is saved and train() throws Interrupted. */
   signal?: AbortSignal;
   onEvent?: (event: TrainEvent) => void;
-}
-
-export interface MeanStd {
-  mean: number;
-  std: number;
+  /** Write plots and report.html at the end (default true). */
+  report?: boolean;
 }
 
 export interface TrainResult {
   dir: string;
+  /** report.html, or why it could not be written (the run itself is complete either way). */
+  report: { path: string } | { error: string } | null;
   info: RunInfo;
   folds: FoldResult[];
   /** Over the folds' final evaluations (std 0 for a single model). */
@@ -53,7 +55,8 @@ export async function train(options: TrainOptions = {}): Promise<TrainResult> {
   } else if (existsSync(infoPath)) {
     throw new Error(`${dir} already holds a run: continue it with --resume ${dir}, or choose another --out`);
   }
-  const settings = info ? (info.settings as unknown as TrainSettings) : defaultSettings(withoutRunOptions(options));
+  // Absolute data paths, so that --resume works from any working directory.
+  const settings = info ? (info.settings as unknown as TrainSettings) : defaultSettings({ ...withoutRunOptions(options), ...(options.data && { data: options.data.map((d) => resolve(d)) }) });
   return withBackend(options.backend, async (backend) => {
     const started = performance.now();
     const loaded = await loadFeatureSet(settings.data, {
@@ -104,10 +107,13 @@ export async function train(options: TrainOptions = {}): Promise<TrainResult> {
     writeMetrics();
     const evaluations: EvaluationRecord[] = folds.map((f) => f.evaluation);
     writeJson(join(dir, RUN_FILES.evaluation), evaluations);
+    writeExamples(join(dir, RUN_FILES.examples), await exampleSpectrograms(backend, set, splits[0].train));
     info.finishedAt = new Date().toISOString();
     info.seconds = (info.seconds ?? 0) + (performance.now() - started) / 1000;
     writeJson(infoPath, info);
+    const report = options.report === false ? null : await writeReport(dir);
     return {
+      report,
       dir,
       info,
       folds,
@@ -117,15 +123,18 @@ export async function train(options: TrainOptions = {}): Promise<TrainResult> {
 }
 
 function withoutRunOptions(options: TrainOptions): Partial<TrainSettings> {
-  const { out: _out, resume: _resume, backend: _backend, cacheDir: _cacheDir, command: _command, signal: _signal, onEvent: _onEvent, ...settings } = options;
+  const { out: _out, resume: _resume, backend: _backend, cacheDir: _cacheDir, command: _command, signal: _signal, onEvent: _onEvent, report: _report, ...settings } = options;
   return settings;
 }
 
-/** Mean and sample standard deviation (0 for one value). */
-export function meanStd(values: readonly number[]): MeanStd {
-  const mean = values.reduce((a, b) => a + b, 0) / values.length;
-  const variance = values.length > 1 ? values.reduce((a, v) => a + (v - mean) ** 2, 0) / (values.length - 1) : 0;
-  return { mean, std: Math.sqrt(variance) };
+/** A missing font must not fail a finished run: the report can be rebuilt later with `ser-gpu report DIR`. */
+async function writeReport(dir: string): Promise<TrainResult['report']> {
+  const { writeRunReport } = await import('../report/run-report.js');
+  try {
+    return { path: (await writeRunReport(dir)).report };
+  } catch (error) {
+    return { error: `${(error as Error).message} (after fixing that, run: ser-gpu report ${dir})` };
+  }
 }
 
 function writeJson(path: string, value: unknown): void {

@@ -93,6 +93,9 @@ export class GpuJs implements CpuBackend {
 
   flush(): void {}
 
+  /** A typed array's limit. */
+  readonly maxBindingBytes = 2 ** 31 - 1;
+
   /** Host arrays are not pooled: nothing to track. */
   readonly peakBytes = 0;
 

@@ -34,6 +34,8 @@ export interface BackendCommon {
   write(dst: Tensor, values: HostArray): void;
   /** Hands the recorded work to the device without waiting for it (a no-op where work runs eagerly). */
   flush(): void;
+  /** The largest tensor one kernel may bind, in bytes (the adapter's maxStorageBufferBindingSize). */
+  readonly maxBindingBytes: number;
   /** Bytes of tensors alive at the worst moment since the last resetPeak() (0 where not tracked). */
   readonly peakBytes: number;
   resetPeak(): void;

@@ -70,6 +70,10 @@ class WebGpu implements WebGpuBackend {
     this.runtime.submit();
   }
 
+  get maxBindingBytes(): number {
+    return this.runtime.device.limits.maxStorageBufferBindingSize;
+  }
+
   get peakBytes(): number {
     return this.runtime.pool.peakBytes;
   }

@@ -1,6 +1,6 @@
 // Options shared by several commands, and the backend lifecycle every GPU command goes through.
 import type { Argv } from 'yargs';
-import type { Backend, BackendChoice } from '../backend/types.js';
+import type { BackendChoice } from '../backend/types.js';
 
 export interface BackendArgs {
   backend: BackendChoice;
@@ -23,12 +23,4 @@ export function withJson<T>(yargs: Argv<T>): Argv<T & JsonArgs> {
 }
 
 /** Runs `body` on a fresh backend and always tears the device down, so the process can exit. */
-export async function usingBackend<R>(choice: BackendChoice, body: (backend: Backend) => Promise<R>): Promise<R> {
-  const { createBackend } = await import('../backend/create.js');
-  const backend = await createBackend(choice);
-  try {
-    return await body(backend);
-  } finally {
-    await backend.destroy();
-  }
-}
+export { withBackend as usingBackend } from '../backend/lifecycle.js';

@@ -65,3 +65,15 @@ export function argmax(values: ArrayLike<number>, offset = 0, length = values.le
   for (let k = 1; k < length; k++) if (values[offset + k] > values[offset + best]) best = k;
   return best;
 }
+
+export interface MeanStd {
+  mean: number;
+  std: number;
+}
+
+/** Mean and sample standard deviation (n - 1; 0 for one value), as cross-validation results are reported. */
+export function meanStd(values: readonly number[]): MeanStd {
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  const variance = values.length > 1 ? values.reduce((sum, v) => sum + (v - mean) ** 2, 0) / (values.length - 1) : 0;
+  return { mean, std: Math.sqrt(variance) };
+}

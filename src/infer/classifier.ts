@@ -27,8 +27,8 @@ export interface ClipFeatureRows {
   frames: number;
 }
 
-/** Windows per batch: bounded so one batch's activations stay well inside any adapter's binding limits. */
-const DEFAULT_BATCH = 64;
+/** Windows per batch at most; fewer where the largest activation of a batch would not fit one binding. */
+const MAX_BATCH = 64;
 
 export class EmotionClassifier {
   readonly labels: readonly string[];
@@ -70,7 +70,7 @@ export class EmotionClassifier {
     const K = this.labels.length;
     const sums = clips.map(() => new Float64Array(K));
     const counts = new Array<number>(clips.length).fill(0);
-    const batchSize = this.options.batchSize ?? DEFAULT_BATCH;
+    const batchSize = this.options.batchSize ?? this.batchLimit();
     for (let first = 0; first < windows.length; first += batchSize) {
       const batch = windows.slice(first, first + batchSize);
       const probs = await this.windowProbabilities(batch.map(({ c, start }) => ({ clip: clips[c], start })));
@@ -80,6 +80,12 @@ export class EmotionClassifier {
       });
     }
     return sums.map((sum, c) => Float32Array.from(sum, (s) => s / counts[c]));
+  }
+
+  /** Windows per batch such that every layer's output for the batch fits the backend's largest binding. */
+  private batchLimit(): number {
+    const largest = Math.max(...this.model.shapes.map((s) => s.output.reduce((a, b) => a * b, 4)), this.bands * this.meta.frames * 4);
+    return Math.max(1, Math.min(MAX_BATCH, Math.floor(this.backend.maxBindingBytes / largest)));
   }
 
   describe(probabilities: Float32Array): EmotionPrediction {

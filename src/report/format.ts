@@ -36,13 +36,6 @@ export function actorRanges(actors: readonly number[]): string {
   return parts.join(', ');
 }
 
-/** Mean and sample standard deviation (n - 1), as cross-validation results are reported. */
-export function meanStd(values: readonly number[]): { mean: number; std: number } {
-  const mean = values.reduce((a, b) => a + b, 0) / values.length;
-  const variance = values.length > 1 ? values.reduce((sum, v) => sum + (v - mean) ** 2, 0) / (values.length - 1) : 0;
-  return { mean, std: Math.sqrt(variance) };
-}
-
 /** The folds of a run and its epochs per fold: "30", or "24-30" when early stopping ended folds apart. */
 export function epochCounts(epochs: readonly EpochRecord[]): { folds: number; perFold: string } {
   const folds = [...new Set(epochs.map((e) => e.fold))];

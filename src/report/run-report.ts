@@ -3,7 +3,8 @@
 import { basename, join, resolve } from 'node:path';
 import { RUN_FILES } from '../app/run-files.js';
 import { writeFileAtomic } from '../io/atomic.js';
-import { duration, epochCounts, meanStd, percent } from './format.js';
+import { duration, epochCounts, percent } from './format.js';
+import { meanStd } from '../eval/metrics.js';
 import { fragment, h, page, type Html } from './html.js';
 import { evaluationPlots, examplePlots, trainingCurvesPlot, writePlots, type EvaluationPlots, type Plot } from './plots.js';
 import { readRunDirectory } from './read-run.js';
@@ -27,13 +28,15 @@ export async function runReportPlots(input: RunReportInput): Promise<RunReportPl
 function headline(input: RunReportInput): Html {
   const { evaluations, epochs, info } = input;
   const items: { label: string; value: string; title?: string }[] = [];
+  // A run without test actors is evaluated on its validation actors: say which.
+  const part = evaluations.every((e) => /\btest\b/.test(e.name)) ? 'test' : 'validation';
   if (evaluations.length > 1) {
     const wa = meanStd(evaluations.map((e) => e.metrics.wa));
     const ua = meanStd(evaluations.map((e) => e.metrics.ua));
     const title = `mean ± sample standard deviation over ${evaluations.length} evaluations`;
-    items.push({ label: 'test WA, mean ± std', value: `${percent(wa.mean)} ± ${percent(wa.std)}`, title }, { label: 'test UA, mean ± std', value: `${percent(ua.mean)} ± ${percent(ua.std)}`, title });
+    items.push({ label: `${part} WA, mean ± std`, value: `${percent(wa.mean)} ± ${percent(wa.std)}`, title }, { label: `${part} UA, mean ± std`, value: `${percent(ua.mean)} ± ${percent(ua.std)}`, title });
   } else if (evaluations.length === 1) {
-    items.push({ label: 'test WA', value: percent(evaluations[0].metrics.wa) }, { label: 'test UA', value: percent(evaluations[0].metrics.ua) });
+    items.push({ label: `${part} WA`, value: percent(evaluations[0].metrics.wa) }, { label: `${part} UA`, value: percent(evaluations[0].metrics.ua) });
   }
   const valUAs = epochs.map((e) => e.valUA).filter((v): v is number => v !== null);
   if (valUAs.length > 0) items.push({ label: 'best validation UA', value: percent(Math.max(...valUAs)) });

@@ -1,6 +1,7 @@
 // The parts of a report page, shared by the run report and the evaluation report.
 import type { EpochRecord, EvaluationRecord, SplitRecord } from '../app/run-files.js';
-import { actorRanges, fixed, meanStd, percent, rate } from './format.js';
+import { actorRanges, fixed, percent, rate } from './format.js';
+import { meanStd } from '../eval/metrics.js';
 import { fragment, h, svgImage, type Child, type Html } from './html.js';
 import type { EvaluationPlots, Plot } from './plots.js';
 

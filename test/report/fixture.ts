@@ -8,18 +8,7 @@ import { classificationMetrics } from '../../src/eval/metrics.js';
 import { featureConfig } from '../../src/features/config.js';
 import { writeExamples } from '../../src/report/examples.js';
 import type { ExampleSpectrogram } from '../../src/report/types.js';
-
-/** mulberry32: a small seeded generator, so the fixture is the same on every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 as random } from '../../src/nn/init.js';
 
 export interface FixtureOptions {
   labels?: string[];
