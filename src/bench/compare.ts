@@ -39,25 +39,29 @@ export function formatCompare(a: BenchResult, b: BenchResult, names: [string, st
     ['FMA peak', num(a.kernels.ceiling.gflops, ' GFLOP/s'), num(b.kernels.ceiling.gflops, ' GFLOP/s'), speed(a.kernels.ceiling.gflops, b.kernels.ceiling.gflops)],
     ['bandwidth', num(a.kernels.ceiling.gbps, ' GB/s'), num(b.kernels.ceiling.gbps, ' GB/s'), speed(a.kernels.ceiling.gbps, b.kernels.ceiling.gbps)],
   ];
-  const byName = new Map(b.kernels.rows.map((r) => [r.kernel, r]));
+  // Rows pair up by name and shape, else by a name each result has once (the backends time different shapes).
+  const named = (r: BenchResult, kernel: string) => r.kernels.rows.filter((x) => x.kernel === kernel);
   for (const ra of a.kernels.rows) {
-    const rb = byName.get(ra.kernel);
+    const candidates = named(b, ra.kernel);
+    const rb = candidates.find((x) => x.shape === ra.shape) ?? (candidates.length === 1 && named(a, ra.kernel).length === 1 ? candidates[0] : undefined);
     if (!rb || ra.kernel.startsWith('ceiling:')) continue;
     const cell = (r: typeof ra) => (r.validation !== 'ok' ? 'FAILED' : `${num(r.rate)} ${r.unit}${r.fraction === undefined ? '' : ` (${(100 * r.fraction).toFixed(0)}%)`}`);
-    rows.push([ra.kernel, cell(ra), cell(rb), speed(ra.rate, rb.rate)]);
+    rows.push([ra.shape === rb.shape ? ra.kernel : `${ra.kernel} (${ra.shape} | ${rb.shape})`, cell(ra), cell(rb), speed(ra.rate, rb.rate)]);
   }
   const feature = (r: BenchResult, stage: 'decode' | 'logmel' | 'mfcc') => (r.features && !isSkipped(r.features) ? r.features[stage].clipsPerSecond : undefined);
   for (const stage of ['decode', 'logmel', 'mfcc'] as const) {
     const [fa, fb] = [feature(a, stage), feature(b, stage)];
     if (fa !== undefined || fb !== undefined) rows.push([`features: ${stage}`, num(fa, ' clips/s'), num(fb, ' clips/s'), speed(fa, fb)]);
   }
+  // Times per step or batch compare only at equal batches; rates always.
+  const sameTrainBatch = a.train?.shape.batch === b.train?.shape.batch;
   const pairs: [string, (r: BenchResult) => number | undefined, string, boolean][] = [
-    ['train: one step', (r) => r.train?.step?.ms.median, ' ms', false],
+    [`train: one step (batch ${a.train?.shape.batch ?? '-'} | ${b.train?.shape.batch ?? '-'})`, (r) => (sameTrainBatch ? r.train?.step?.ms.median : undefined), ' ms', false],
     ['train: step throughput', (r) => r.train?.step?.clipsPerSecond, ' clips/s', true],
     ['train: epoch', (r) => r.train?.epoch?.clipsPerSecond, ' clips/s', true],
     ['train: peak GPU memory', (r) => (r.train?.step?.peakBytes ? r.train.step.peakBytes / 2 ** 20 : undefined), ' MiB', false],
     ['infer: warm latency', (r) => r.infer?.warm?.ms.median, ' ms', false],
-    ['infer: batch throughput', (r) => r.infer?.throughput?.clipsPerSecond, ' clips/s', true],
+    [`infer: throughput (batch ${a.infer?.batch ?? '-'} | ${b.infer?.batch ?? '-'})`, (r) => r.infer?.throughput?.clipsPerSecond, ' clips/s', true],
     ['infer: cold latency', (r) => (r.infer && 'ms' in r.infer.cold ? r.infer.cold.ms.median : undefined), ' ms', false],
   ];
   for (const [name, get, unit, more] of pairs) {
