@@ -64,7 +64,7 @@ describe('ser-gpu bench, end to end', () => {
     expect(r.stdout).toMatch(/^a: .*\[webgpu\]/m);
     expect(r.stdout).toMatch(/^b: .*: gpu\.js.*\[cpu\]/m);
     expect(r.stdout).toMatch(/FMA peak +[\d.]+ GFLOP\/s +[\d.]+ GFLOP\/s +[\d.]+x/);
-    expect(r.stdout).toMatch(/dense forward +[\d.]+ GFLOP\/s/);
+    expect(r.stdout).toMatch(/dense forward \(\[32,128\]\*\[8,128\]ᵀ \| \[2,128\]\*\[8,128\]ᵀ\) +[\d.]+ GFLOP\/s \(\d+%\) +[\d.]+ GFLOP\/s \(\d+%\) +[\d.]+x/);
   });
 
   it('--compare names a file that is not a result, and a lone file is a usage error', () => {
