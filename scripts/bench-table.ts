@@ -15,7 +15,8 @@ const paths = (args.length ? args : [join(PACKAGE_ROOT, 'bench', 'results')]).fl
   statSync(p).isDirectory() ? readdirSync(p).filter((f) => f.endsWith('.json')).sort().map((f) => join(p, f)) : [p],
 );
 if (paths.length === 0) throw new Error('bench-table: no result files (run `ser-gpu bench --json bench/results/<machine>.json`)');
-const results = paths.map((p) => ({ path: p, r: readBenchResult(p) }));
+// WebGPU results first, then the gpu.js fallbacks.
+const results = paths.map((p) => ({ path: p, r: readBenchResult(p) })).sort((x, y) => Number(x.r.system.backend === 'cpu') - Number(y.r.system.backend === 'cpu'));
 
 const n = (v: number | undefined | null, digits = 1) => (v === undefined || v === null ? '–' : v.toFixed(v < 10 ? Math.max(digits, 2) : digits));
 const row = (cells: string[]) => `| ${cells.join(' | ')} |`;
