@@ -3,6 +3,7 @@
 //   OP 0: max         (power_to_db's ref=np.max and top_db floor, over the clip's frames of a spectrogram)
 //   OP 1: max |x|     (peak level, librosa.util.normalize)
 //   OP 2: sqrt(mean x²) (RMS level)
+//   OP 3: mean x       (SpecAugment's mask value, the clip's mean feature)
 // One workgroup per clip: each invocation reduces a strided share serially, then a tree over workgroup
 // memory (log2(WG) barriers per clip, negligible beside the serial part). Test: test/features/db.test.ts.
 
@@ -21,13 +22,14 @@ override WG: u32 = 64u;
 var<workgroup> partial: array<f32, WG>;
 
 fn combine(a: f32, b: f32) -> f32 {
-  if (OP == 2u) { return a + b; }
+  if (OP >= 2u) { return a + b; }
   return max(a, b);
 }
 
 fn term(x: f32) -> f32 {
   if (OP == 0u) { return x; }
   if (OP == 1u) { return abs(x); }
+  if (OP == 3u) { return x; }
   return x * x;
 }
 
@@ -45,6 +47,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid:
     if (lid < s) { partial[lid] = combine(partial[lid], partial[lid + s]); }
   }
   if (lid == 0u) {
-    out[wid.x] = select(partial[0], sqrt(partial[0] / f32(max(1u, r.y * r.z))), OP == 2u);
+    let mean = partial[0] / f32(max(1u, r.y * r.z));
+    out[wid.x] = select(select(partial[0], mean, OP == 3u), sqrt(mean), OP == 2u);
   }
 }

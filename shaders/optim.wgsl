@@ -2,11 +2,16 @@
 // lives in `ctl`, a small GPU buffer, so a step needs no CPU read-back and no per-step uniform rewrite:
 //   ctl[0] step t (f32: exact to 2^24)   ctl[1] lr of this step   ctl[2] gradient scale (clipping)
 //   ctl[3] 1 - beta1^t                   ctl[4] 1 - beta2^t
+//   ctl[5] 1 when this step's loss or gradient norm is not finite (guard), else 0: the updates skip the step
 // Entry points, in recording order:
 //   sum_squares  (when clipping) per-workgroup partial sums of g² of one gradient into `partials`
 //   prepare      one workgroup: t += 1; lr at scheduler epoch t - 1; scale = min(1, max_norm /
 //                (sqrt(Σ partials) + 1e-6)); Adam's bias corrections
-//   sgd, sgd_momentum, adam   element-wise updates reading ctl (torch.optim.SGD / Adam / AdamW)
+//   guard        (when guarding) one workgroup: ctl[5] = the loss or Σ partials (the squared gradient norm) is NaN or ±Inf
+//   sgd, sgd_momentum, adam   element-wise updates reading ctl (torch.optim.SGD / Adam / AdamW); none
+//                when ctl[5] is set, so a non-finite step changes no parameter and no optimizer state
+//   revert       (when guarding) dst = backup where ctl[5] is set: undoes what a skipped step's forward
+//                changed besides the parameters (batchnorm running statistics, the accuracy count)
 // Test: test/ops/optim.test.ts.
 
 override WG: u32 = 256; // a power of two (tree reductions)
@@ -28,6 +33,12 @@ fn workgroup_sum(lid: u32, value: f32) -> f32 {
   }
   workgroupBarrier();
   return scratch[0];
+}
+
+// NaN or ±Inf: the exponent bits all set. WGSL lets a compiler assume that no float is NaN or infinite, so
+// x != x or comparisons with infinity may be folded away; the bit pattern cannot.
+fn is_finite(x: f32) -> bool {
+  return (bitcast<u32>(x) & 0x7f800000u) != 0x7f800000u;
 }
 
 // Element-wise jobs larger than 65,535 workgroups run as a 2-D grid.
@@ -117,6 +128,43 @@ fn prepare(@builtin(local_invocation_index) lid: u32) {
   prep_ctl[4] = prep.one_minus_beta2 + prep.beta2 * prep_ctl[4];
 }
 
+// ---- guard: ctl[5] = 1 when the loss or the global gradient norm is not finite ----
+
+struct GuardParams {
+  n_partials: u32,
+}
+
+@group(0) @binding(0) var<uniform> guard_params: GuardParams;
+@group(0) @binding(1) var<storage, read_write> guard_ctl: array<f32>;
+@group(0) @binding(2) var<storage, read> guard_partials: array<f32>;
+@group(0) @binding(3) var<storage, read> guard_loss: array<f32>; // [1]
+
+@compute @workgroup_size(WG)
+fn guard(@builtin(local_invocation_index) lid: u32) {
+  var sum = 0.0;
+  for (var i = lid; i < guard_params.n_partials; i += WG) { sum += guard_partials[i]; }
+  let sum_sq = workgroup_sum(lid, sum);
+  if (lid == 0u) { guard_ctl[5] = select(1.0, 0.0, is_finite(guard_loss[0]) && is_finite(sum_sq)); }
+}
+
+// ---- revert: dst[i] = backup[i] when the step was skipped (bit copies: f32 or u32 tensors alike) ----
+
+struct RevertParams {
+  n: u32,
+}
+
+@group(0) @binding(0) var<uniform> revert_params: RevertParams;
+@group(0) @binding(1) var<storage, read> revert_ctl: array<f32>;
+@group(0) @binding(2) var<storage, read_write> revert_dst: array<u32>;
+@group(0) @binding(3) var<storage, read> revert_backup: array<u32>;
+
+@compute @workgroup_size(WG)
+fn revert(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
+  let i = flat_index(gid, groups);
+  if (i >= revert_params.n || revert_ctl[5] == 0.0) { return; }
+  revert_dst[i] = revert_backup[i];
+}
+
 // ---- element-wise updates: @binding(1) ctl, (2) param, (3) grad, (4..) state ----
 
 @group(0) @binding(1) var<storage, read> ctl: array<f32>;
@@ -137,7 +185,7 @@ struct SgdParams {
 @compute @workgroup_size(WG)
 fn sgd(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
   let i = flat_index(gid, groups);
-  if (i >= sgd_params.n) { return; }
+  if (i >= sgd_params.n || ctl[5] != 0.0) { return; }
   let p = param[i];
   param[i] = p - ctl[1] * (grad[i] * ctl[2] + sgd_params.weight_decay * p);
 }
@@ -145,7 +193,7 @@ fn sgd(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) group
 @compute @workgroup_size(WG)
 fn sgd_momentum(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
   let i = flat_index(gid, groups);
-  if (i >= sgd_params.n) { return; }
+  if (i >= sgd_params.n || ctl[5] != 0.0) { return; }
   let p = param[i];
   let g = grad[i] * ctl[2] + sgd_params.weight_decay * p;
   // torch starts the buffer at the first gradient, undamped.
@@ -168,7 +216,7 @@ struct AdamParams {
 @compute @workgroup_size(WG)
 fn adam(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
   let i = flat_index(gid, groups);
-  if (i >= adam_params.n) { return; }
+  if (i >= adam_params.n || ctl[5] != 0.0) { return; }
   let lr = ctl[1];
   var p = param[i];
   var g = grad[i] * ctl[2];

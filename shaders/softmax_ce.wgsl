@@ -3,6 +3,9 @@
 //   loss = sum_i [(1-eps) w[y_i] (lse_i - z_iy) + eps/K sum_k w_k (lse_i - z_ik)] / sum_i w[y_i]
 //   forward:  probs [N, K] and loss [1], with lse = max + log(sum exp(z - max)) so +-1000 logits stay finite.
 //   backward: dlogits [N, K] = scale / sum_i w[y_i] * [(1-eps) w[y_i] (p - onehot) + eps/K (sum_k w_k p - w)].
+// Probability targets t [N, K] (f32, rows summing to 1; mixup's), as cross_entropy with probability targets:
+//   t' = (1-eps) t + eps/K,  loss = sum_i sum_k w_k t'_ik (lse_i - z_ik) / N   (the mean divides by N)
+//   soft_forward:  probs [N, K] and loss [1];  soft_backward: dlogits = scale / N * (p sum_k w_k t'_k - w t').
 // A loss is one batch of rows (N ~ 32, K ~ 8): one workgroup, each invocation takes a strided set of rows
 // serially and one barrier joins the partial sums. Test: test/ops/softmax-ce.test.ts.
 
@@ -90,5 +93,54 @@ fn backward(@builtin(local_invocation_index) lid: u32) {
       let onehot = select(0.0, 1.0, k == y);
       dlogits[i * K + k] = scale * (hard * (p - onehot) + spread * (wsum * p - class_weight(k)));
     }
+  }
+}
+
+// soft_forward: bindings 1-5 (logits, targets, weights, probs, loss).
+@group(0) @binding(2) var<storage, read> targets: array<f32>;
+
+fn smoothed_target(row: u32, k: u32) -> f32 {
+  return (1.0 - params.eps) * targets[row + k] + params.eps / f32(params.K);
+}
+
+@compute @workgroup_size(WG)
+fn soft_forward(@builtin(local_invocation_index) lid: u32) {
+  let K = params.K;
+  var acc = 0.0;
+  for (var i = lid; i < params.N; i += WG) {
+    let row = i * K;
+    var m = logits[row];
+    for (var k = 1u; k < K; k++) { m = max(m, logits[row + k]); }
+    var sum = 0.0;
+    for (var k = 0u; k < K; k++) { sum += exp(logits[row + k] - m); }
+    let lse = m + log(sum);
+    for (var k = 0u; k < K; k++) {
+      let z = logits[row + k];
+      probs[row + k] = exp(z - m) / sum;
+      acc += class_weight(k) * smoothed_target(row, k) * (lse - z);
+    }
+  }
+  partials[lid] = vec2f(acc, 0.0);
+  workgroupBarrier();
+  if (lid == 0u) {
+    var total = 0.0;
+    for (var j = 0u; j < WG; j++) { total += partials[j].x; }
+    loss[0] = total / f32(params.N);
+  }
+}
+
+// soft_backward: bindings 1-5 (probs, targets, weights, lossScale [1], dlogits). Rows are independent: no barrier.
+@compute @workgroup_size(WG)
+fn soft_backward(@builtin(global_invocation_id) gid: vec3u) {
+  let i = gid.x;
+  if (i >= params.N) { return; }
+  let K = params.K;
+  let row = i * K;
+  var scale = 1.0 / f32(params.N);
+  if (HAS_SCALE) { scale *= loss_scale[0]; }
+  var csum = 0.0;
+  for (var k = 0u; k < K; k++) { csum += class_weight(k) * smoothed_target(row, k); }
+  for (var k = 0u; k < K; k++) {
+    dlogits[row + k] = scale * (p_in[row + k] * csum - class_weight(k) * smoothed_target(row, k));
   }
 }

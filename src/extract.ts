@@ -2,11 +2,11 @@
 // decode clips on the CPU, resample and compute features on the backend in batches (decoding the
 // next batch while the backend works), pad to one length, and write a safetensors file.
 import { existsSync } from 'node:fs';
-import { AUDIO_EXTENSIONS } from './audio/index.js';
+import { AUDIO_EXTENSIONS, splitZipSource } from './audio/index.js';
 import type { Backend, BackendChoice } from './backend/types.js';
 import { withBackend } from './backend/lifecycle.js';
 import { loadCorpus, scanCorpus, labelVocabulary, type CorpusItem, type LoadedClip } from './data/index.js';
-import { featureConfig, type FeatureConfig } from './features/index.js';
+import { clipTooShort, featureConfig, type FeatureConfig } from './features/index.js';
 import { clipFeatures, type ClipFeatures } from './features/clip-features.js';
 import type { FeatureFile } from './data/feature-file.js';
 
@@ -52,7 +52,7 @@ const DEFAULT_BATCH_SIZE = 32;
 export async function corpusItems(inputs: readonly string[], limit?: number): Promise<{ items: CorpusItem[]; labelNames: string[] }> {
   if (inputs.length === 0) throw new Error('no input given: name a folder, .zip archive, label CSV or audio file');
   for (const input of inputs) {
-    if (!existsSync(input)) throw new Error(`input not found: ${input}`);
+    if (!existsSync(splitZipSource(input)?.zipPath ?? input)) throw new Error(`input not found: ${input}`);
   }
   const all = await scanCorpus(inputs);
   if (all.length === 0) throw new Error(`no audio files (${AUDIO_EXTENSIONS.join(', ')}) found in ${inputs.join(', ')}`);
@@ -88,7 +88,10 @@ async function extractWith(backend: Backend, inputs: readonly string[], options:
     });
   report();
 
-  const loader = loadCorpus(items, { onError: ({ source, error }) => skipped.push({ source, error: error.problem }) });
+  const loader = loadCorpus(items, {
+    onError: ({ source, error }) => skipped.push({ source, error: error.problem }),
+    check: (clip) => clipTooShort(clip.samples.length, clip.sampleRate, config),
+  });
   const collect = (batch: LoadedClip[], result: ClipFeatures) => {
     bands = result.bands;
     batch.forEach(({ item, clip }, i) => {

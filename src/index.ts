@@ -6,6 +6,8 @@ export { loadModel, LoadedModel, predictEmotion, predictFiles, type FilePredicti
 export { readModelFolder, writeModelFolder, DEFAULT_MODEL_DIR } from './app/model-folder.js';
 export { defaultSettings, recipeModelSpec, type TrainSettings } from './app/recipe.js';
 export { Interrupted, type TrainEvent } from './app/events.js';
+export { listen } from './app/listen.js';
+export { EmotionStream } from './stream/emotion-stream.js';
 export type { EpochRecord, EvaluationRecord, RunInfo, SplitRecord } from './app/run-files.js';
 export { EmotionClassifier, type EmotionPrediction, type Samples } from './infer/classifier.js';
 export { parseModelBundle, createClassifier, type ModelBundle } from './infer/bundle.js';
@@ -18,6 +20,9 @@ export type { Backend, BackendChoice, BackendKind } from './backend/types.js';
 export { Tensor, type DType, type HostArray } from './tensor.js';
 export { systemInfo, formatInfo, type SystemInfo } from './system-info.js';
 
+export { InvalidFileError } from './io/errors.js';
+export { GpuMemoryError } from './gpu/buffer-pool.js';
+export { parseAugment, formatAugment, augmentWaveforms, augmentFeatures, type AugmentConfig } from './augment/index.js';
 export { AudioDecodeError, decodeAudio, listZipAudio, readAudio, readZipMember, type AudioClip } from './audio/index.js';
 export {
   loadCorpus,

@@ -2,10 +2,14 @@
 // early stopping on validation UA, `best` and `last` model folders, and a final evaluation of the best model.
 // The last folder holds the optimizer state and the run state too, so an interrupted run resumes exactly:
 // every batch is a pure function of (seed, fold, epoch, step), and the trainer restores bit for bit.
+// A step whose loss or gradient is not finite changes nothing (the trainer skips it on the device); by default
+// the run then stops, naming the step, before anything is saved over `last`; with onNonFinite 'skip' it goes on
+// and the skipped steps are reported. A device loss or GPU error propagates from the step that met it: `last`
+// is only written after an epoch (or an interrupt) whose every step came back, so it is the last good state.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Backend } from '../backend/types.js';
-import { bandStatistics, classWeights, shuffled, trainingBatch, type FeatureSet } from '../data/dataset.js';
+import { bandStatistics, classWeights, shuffled, trainingBatch, type FeatureSet, type TrainingBatch } from '../data/dataset.js';
 import { EmotionClassifier } from '../infer/classifier.js';
 import { MODEL_FORMAT, MODEL_FORMAT_VERSION, type ModelMeta, type Normalization } from '../infer/model-meta.js';
 import { writeFileAtomic } from '../io/atomic.js';
@@ -18,7 +22,9 @@ import { checkpointContents, checkpointFrom, restoreTrainer } from '../train/che
 import { Trainer, type TrainerOptions } from '../train/trainer.js';
 import { Interrupted, type TrainEvent } from './events.js';
 import { readModelFolder, writeModelFolder } from './model-folder.js';
-import { featureBands, resolveModelSpec, type TrainSettings } from './recipe.js';
+import { featureBands, resolveModelSpec, trainAugmentConfig, type TrainSettings } from './recipe.js';
+import { augmentFeatures } from '../augment/index.js';
+import { reshape } from '../ops/reshape.js';
 import type { EpochRecord, EvaluationRecord, SplitRecord } from './run-files.js';
 import { scoreClips } from './scoring.js';
 
@@ -36,12 +42,32 @@ export interface FoldContext {
   provenance: Record<string, unknown>;
   signal?: AbortSignal;
   onEvent?: (event: TrainEvent) => void;
+  /** Fault injection (test/app/faults.test.ts): sees each training batch's host arrays before they are uploaded. */
+  onBatch?: (batch: TrainingBatch, at: { epoch: number; step: number }) => void;
 }
 
 export interface FoldResult {
   evaluation: EvaluationRecord;
   bestEpoch: number;
   records: EpochRecord[];
+  /** Steps skipped because their loss or gradient was not finite (onNonFinite 'skip'). */
+  skippedSteps: SkippedStep[];
+}
+
+/** A training step whose update was skipped: 1-based epoch and step within it, and the fold's step count before it. */
+export interface SkippedStep {
+  epoch: number;
+  step: number;
+  globalStep: number;
+}
+
+/** Thrown when a step's loss or gradient is not finite and onNonFinite is 'stop': nothing of it was saved. */
+export class NonFiniteStep extends Error {
+  override readonly name = 'NonFiniteStep';
+
+  constructor(message: string, readonly at: SkippedStep) {
+    super(message);
+  }
 }
 
 /** Saved with `last`: where the run stands, so a resumed run continues mid-epoch if need be. */
@@ -56,9 +82,13 @@ interface FoldState {
   sinceBest: number;
   stopped: boolean;
   records: EpochRecord[];
+  /** Skipped steps so far (absent in states saved before skipping existed). */
+  skipped?: SkippedStep[];
 }
 
 const RESULT_FILE = 'result.json';
+/** Mixed into the augmentation seeds, so they are a stream apart from the batches' windows. */
+const AUGMENT_STREAM = 0xa06;
 
 export async function trainFold(ctx: FoldContext): Promise<FoldResult> {
   const resultPath = join(ctx.dir, RESULT_FILE);
@@ -71,6 +101,8 @@ export async function trainFold(ctx: FoldContext): Promise<FoldResult> {
   const batchSize = Math.min(settings.batchSize, trainIdx.length);
   const steps = Math.floor(trainIdx.length / batchSize); // the last partial batch is dropped: shapes stay fixed
   const normalization = bandStatistics(set, trainIdx);
+  const augment = trainAugmentConfig(settings.augment ?? '');
+  const classes = set.labelNames.length;
   const meta = modelMeta(ctx, normalization);
 
   const { trainer, state } = startOrResume(ctx, meta, trainerOptions(settings, set, trainIdx, steps));
@@ -79,6 +111,17 @@ export async function trainFold(ctx: FoldContext): Promise<FoldResult> {
   const mean = backend.upload(normalization.mean, [set.bands]);
   const invStd = backend.upload(Float32Array.from(normalization.std, (s) => 1 / s), [set.bands]);
   const classifier = new EmotionClassifier(backend, model, meta);
+  const skipped = (state.skipped ??= []);
+  let seenSkips = 0;
+  /** Acts on the steps the trainer flagged since the last call (their flags arrive with their losses). */
+  const onSkips = () => {
+    for (; seenSkips < trainer.skippedSteps.length; seenSkips++) {
+      const globalStep = trainer.skippedSteps[seenSkips];
+      const at = { epoch: Math.floor(globalStep / steps) + 1, step: (globalStep % steps) + 1, globalStep };
+      if ((settings.onNonFinite ?? 'stop') === 'stop') throw nonFiniteStop(ctx, at, steps, trainer.losses[globalStep]);
+      skipped.push(at);
+    }
+  };
   const saveLast = async () => {
     const { tensors, metadata } = await checkpointContents(trainer);
     writeModelFolder(join(ctx.dir, 'last'), meta, tensors, `step-${trainer.step}`, { ...metadata, run_state: JSON.stringify(state) });
@@ -91,12 +134,16 @@ export async function trainFold(ctx: FoldContext): Promise<FoldResult> {
       const order = shuffled(trainIdx, settings.seed, fold, epoch);
       for (let s = state.stepInEpoch; s < steps; s++) {
         const batch = trainingBatch(set, order.slice(s * batchSize, (s + 1) * batchSize), settings.frames, settings.seed, fold, epoch, s);
-        const x = backend.upload(batch.x, [batchSize, 1, set.bands, settings.frames]);
+        ctx.onBatch?.(batch, { epoch, step: s });
+        const x = backend.upload(batch.x, [batchSize, set.bands, settings.frames]);
         const lengths = backend.upload(batch.lengths, [batchSize], 'i32');
         const labels = backend.upload(batch.labels, [batchSize], 'i32');
-        const input = standardize(backend, x, lengths, mean, invStd);
-        await trainer.trainStep(input, labels);
-        for (const t of [x, lengths, labels, input]) t.dispose();
+        const standardized = standardize(backend, x, lengths, mean, invStd);
+        const augmented = augmentFeatures(backend, standardized, [...batch.lengths], augment, mixSeed(settings.seed, fold, epoch, s, AUGMENT_STREAM), { labels, classes });
+        const input = reshape(backend, augmented.features, [batchSize, 1, set.bands, settings.frames]);
+        await trainer.trainStep(input, labels, augmented.targets);
+        for (const t of new Set([x, lengths, labels, standardized, augmented.features, input, augmented.targets])) t?.dispose();
+        onSkips();
         const seconds = (performance.now() - started) / 1000;
         const known = trainer.losses.length - 1;
         ctx.onEvent?.({
@@ -106,16 +153,19 @@ export async function trainFold(ctx: FoldContext): Promise<FoldResult> {
         });
         if (ctx.signal?.aborted && s + 1 < steps) {
           await takePartial(trainer, state, firstStep);
+          onSkips();
           state.stepInEpoch = s + 1;
           await saveLast();
           throw new Interrupted(ctx.dir);
         }
       }
       await takePartial(trainer, state, firstStep);
+      onSkips(); // every flag of the epoch is in: a non-finite step stops the run before best or last is written
       const record: EpochRecord = {
         fold, epoch: epoch + 1, step: trainer.step,
         trainLoss: state.partial.lossSum / state.partial.losses,
-        trainWA: state.partial.correct / (steps * batchSize),
+        // Over the steps applied (skipped steps' counts were restored with them).
+        trainWA: state.partial.correct / (state.partial.losses * batchSize),
         valLoss: null, valWA: null, valUA: null,
         lr: scheduledLr(trainer.options.schedule ?? { kind: 'constant' }, settings.lr, trainer.step - 1),
         seconds: 0,
@@ -147,7 +197,7 @@ export async function trainFold(ctx: FoldContext): Promise<FoldResult> {
     const actors = testIdx.length > 0 ? split.test : valIdx.length > 0 ? split.val : split.train;
     const name = `${ctx.folds > 1 ? `fold ${fold + 1} ` : ''}${partName}, actors ${actors.join(', ')}`;
     const { probabilities: _probabilities, ...evaluation } = await scoreClips(classifier, evalIdx.map((i) => set.clips[i]), evalIdx.map((i) => set.labels[i]), name);
-    const result: FoldResult = { evaluation, bestEpoch: state.best?.epoch ?? state.epoch, records: state.records };
+    const result: FoldResult = { evaluation, bestEpoch: state.best?.epoch ?? state.epoch, records: state.records, skippedSteps: skipped };
     writeFileAtomic(resultPath, `${JSON.stringify(result, null, 1)}\n`);
     ctx.onEvent?.({ type: 'fold-end', fold, folds: ctx.folds, evaluation, bestEpoch: result.bestEpoch });
     return result;
@@ -205,12 +255,25 @@ function startOrResume(ctx: FoldContext, meta: Omit<ModelMeta, 'weights'>, optio
   return { trainer: new Trainer(ctx.backend, model, options), state };
 }
 
-/** Adds the losses and correct count since `firstStep` (this session's part of the epoch) to the state. */
+/** Adds the losses (of the steps applied) and correct count since `firstStep` (this session's part of the epoch) to the state. */
 async function takePartial(trainer: Trainer, state: FoldState, firstStep: number): Promise<void> {
-  const losses = (await trainer.flushLosses()).slice(firstStep);
+  const all = await trainer.flushLosses();
+  const skipped = new Set(trainer.skippedSteps); // complete only once every flag is back
+  const losses = all.slice(firstStep).filter((_, i) => !skipped.has(firstStep + i));
   state.partial.lossSum += losses.reduce((a, b) => a + b, 0);
   state.partial.losses += losses.length;
   state.partial.correct += await trainer.takeCorrect();
+}
+
+function nonFiniteStop(ctx: FoldContext, at: SkippedStep, steps: number, loss: number): NonFiniteStep {
+  const fold = ctx.folds > 1 ? `, fold ${ctx.fold + 1} of ${ctx.folds}` : '';
+  const last = join(ctx.dir, 'last');
+  const kept = existsSync(join(last, 'model.json')) ? `the last finite checkpoint ${last} is kept` : 'no checkpoint had been written yet';
+  return new NonFiniteStep(
+    `training step ${at.globalStep + 1} (epoch ${at.epoch}, step ${at.step} of ${steps}${fold}) had a non-finite ${Number.isFinite(loss) ? 'gradient' : `loss (${loss})`}; ` +
+      `stopped without applying it: ${kept}. --on-nonfinite skip skips such batches instead`,
+    at,
+  );
 }
 
 async function writeBest(ctx: FoldContext, meta: Omit<ModelMeta, 'weights'>, model: Model, tag: string): Promise<void> {

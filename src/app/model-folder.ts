@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../gpu/shaders.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { serializeSafetensors, type SafeArray } from '../io/safetensors.js';
-import { parseModelBundle, type ModelBundle } from '../infer/bundle.js';
+import { parseModelBundle, parseModelJson, type ModelBundle } from '../infer/bundle.js';
 import type { ModelMeta } from '../infer/model-meta.js';
 
 export const MODEL_JSON = 'model.json';
@@ -14,25 +14,18 @@ export const MODEL_JSON = 'model.json';
 /** The pretrained model shipped in the package: used when no --model is given. */
 export const DEFAULT_MODEL_DIR = join(PACKAGE_ROOT, 'models', 'ravdess-cnn');
 
+/** Reads and checks a model folder (schema, weights against the spec) before any backend exists. */
 export function readModelFolder(dir: string): ModelBundle {
   const jsonPath = join(dir, MODEL_JSON);
   if (!existsSync(jsonPath)) {
     throw new Error(existsSync(dir) ? `${dir}: not a model folder (no ${MODEL_JSON})` : `model folder not found: ${dir}`);
   }
   const text = readFileSync(jsonPath, 'utf8');
-  const weightsName = (() => {
-    try {
-      return (JSON.parse(text) as { weights?: unknown }).weights;
-    } catch {
-      return undefined; // parseModelBundle reports the JSON error
-    }
-  })();
-  const weightsPath = typeof weightsName === 'string' ? join(dir, weightsName) : '';
-  if (typeof weightsName === 'string' && /^[\w.-]+$/.test(weightsName) && !existsSync(weightsPath)) {
-    throw new Error(`${jsonPath}: its weights file ${weightsName} is missing`);
-  }
-  const weights = typeof weightsName === 'string' && existsSync(weightsPath) ? readFileSync(weightsPath) : new Uint8Array(0);
-  return parseModelBundle(text, weights, dir);
+  // model.json first: its problems are reported before a missing or bad weights file.
+  const { weights } = parseModelJson(text, dir);
+  const weightsPath = join(dir, weights);
+  if (!existsSync(weightsPath)) throw new Error(`${jsonPath}: its weights file ${weights} is missing`);
+  return parseModelBundle(text, readFileSync(weightsPath), dir);
 }
 
 /**

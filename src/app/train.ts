@@ -10,6 +10,7 @@ import { writeFileAtomic } from '../io/atomic.js';
 import { systemInfo } from '../system-info.js';
 import type { TrainEvent } from './events.js';
 import { trainFold, type FoldResult } from './fold-training.js';
+import { readModelFolder } from './model-folder.js';
 import { defaultSettings, type TrainSettings } from './recipe.js';
 import { RUN_FILES, type EpochRecord, type EvaluationRecord, type RunInfo } from './run-files.js';
 import { planSplits } from './split-plan.js';
@@ -57,6 +58,13 @@ export async function train(options: TrainOptions = {}): Promise<TrainResult> {
   }
   // Absolute data paths, so that --resume works from any working directory.
   const settings = info ? (info.settings as unknown as TrainSettings) : defaultSettings({ ...withoutRunOptions(options), ...(options.data && { data: options.data.map((d) => resolve(d)) }) });
+  // A resumed run's checkpoints are checked before any GPU work: a damaged one fails naming the file.
+  if (info) {
+    for (const [fold] of info.splits.entries()) {
+      const last = join(foldDirectory(dir, fold, info.splits.length), RUN_FILES.last);
+      if (existsSync(join(last, 'model.json'))) readModelFolder(last);
+    }
+  }
   return withBackend(options.backend, async (backend) => {
     const started = performance.now();
     const loaded = await loadFeatureSet(settings.data, {
@@ -90,7 +98,7 @@ export async function train(options: TrainOptions = {}): Promise<TrainResult> {
     for (const [fold, split] of splits.entries()) {
       const result = await trainFold({
         backend, set, settings, fold, folds: splits.length, split,
-        dir: splits.length > 1 ? join(dir, `fold-${fold + 1}`) : dir,
+        dir: foldDirectory(dir, fold, splits.length),
         provenance: { command: info.command, versions: info.versions, data: settings.data },
         signal: options.signal,
         onEvent: (event) => {
@@ -135,6 +143,11 @@ async function writeReport(dir: string): Promise<TrainResult['report']> {
   } catch (error) {
     return { error: `${(error as Error).message} (after fixing that, run: ser-gpu report ${dir})` };
   }
+}
+
+/** A single model's files go in the run directory itself; with --folds, in fold-N/. */
+function foldDirectory(dir: string, fold: number, folds: number): string {
+  return folds > 1 ? join(dir, `fold-${fold + 1}`) : dir;
 }
 
 function writeJson(path: string, value: unknown): void {

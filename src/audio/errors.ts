@@ -1,20 +1,18 @@
 // Every way an input clip can fail to decode surfaces as this one error type, so corpus loading
-// can skip and count bad files while still letting genuine bugs (any other error) propagate.
-export class AudioDecodeError extends Error {
-  override readonly name = 'AudioDecodeError';
+// can skip and count bad files while still letting genuine bugs (any other error) propagate. It is an
+// InvalidFileError, so a caller that treats all bad input alike catches it with the rest.
+import { fileReadProblem, InvalidFileError } from '../io/errors.js';
 
-  constructor(
-    /** The file path, or "archive.zip:member". */
-    readonly source: string,
-    /** What is wrong, without the file name. */
-    readonly problem: string,
-  ) {
-    super(`${source}: ${problem}`);
+export class AudioDecodeError extends InvalidFileError {
+  override readonly name: string = 'AudioDecodeError';
+
+  /** The file path, or "archive.zip:member" (the same as `path`). */
+  get source(): string {
+    return this.path;
   }
 }
 
 /** A file that cannot be opened or read, reported by its error code (ENOENT, EISDIR, ...). */
 export function fileReadError(path: string, error: unknown): AudioDecodeError {
-  const { code, message } = error as NodeJS.ErrnoException;
-  return new AudioDecodeError(path, `cannot read file: ${code ?? message}`);
+  return new AudioDecodeError(path, fileReadProblem(error));
 }

@@ -3,7 +3,7 @@
 // checked against the total sample count that the STREAMINFO header promises.
 import { FLACDecoder } from '@wasm-audio-decoders/flac';
 import CodecParser, { data as frameData, type CodecFrame } from 'codec-parser';
-import { checkedClip, type AudioClip } from './clip.js';
+import { checkedClip, MAX_DECODED_VALUES, type AudioClip } from './clip.js';
 import { AudioDecodeError } from './errors.js';
 
 // STREAMINFO must be the first metadata block: "fLaC", a 4-byte block header, then 34 bytes.
@@ -37,6 +37,11 @@ async function decodeNow(bytes: Uint8Array, source: string): Promise<AudioClip> 
   if (magic !== 'fLaC') fail(`not a FLAC file: starts with ${JSON.stringify(magic)}, expected "fLaC"`);
   if (bytes.length < STREAMINFO_END || (bytes[4] & 0x7f) !== 0) fail('truncated or corrupt FLAC: no STREAMINFO block');
   const expectedFrames = streamInfoTotalSamples(bytes);
+  // A constant subframe codes 65,535 samples in a few bytes: the sizes are checked before anything is decoded.
+  const channels = ((bytes[8 + 12] >> 1) & 0x07) + 1;
+  if (expectedFrames * channels > MAX_DECODED_VALUES) {
+    fail(`STREAMINFO declares ${expectedFrames} samples × ${channels} channels, over the limit of ${MAX_DECODED_VALUES} decoded values`);
+  }
 
   // Why a decode falls short: fewer samples than STREAMINFO promises, or an error libFLAC reported.
   const problem = (d: Decoded): string | null => {
@@ -45,7 +50,8 @@ async function decodeNow(bytes: Uint8Array, source: string): Promise<AudioClip> 
   };
   let decoded: Decoded;
   try {
-    const frames = splitFrames(bytes);
+    const { frames, values } = splitFrames(bytes);
+    if (values > MAX_DECODED_VALUES) fail(`frames hold ${values} samples in all channels, over the limit of ${MAX_DECODED_VALUES} decoded values`);
     const reused = decoder !== undefined;
     decoded = await decodeFrames(frames);
     // Bytes after the last frame of an earlier file (a tag, junk) stay in libFLAC's input buffer and break
@@ -55,6 +61,7 @@ async function decodeNow(bytes: Uint8Array, source: string): Promise<AudioClip> 
       decoded = await decodeFrames(frames);
     }
   } catch (error) {
+    if (error instanceof AudioDecodeError) throw error;
     freeDecoder();
     return fail(`corrupt FLAC: ${(error as Error).message}`);
   }
@@ -67,18 +74,23 @@ async function decodeNow(bytes: Uint8Array, source: string): Promise<AudioClip> 
   // WAV and its lossless FLAC give identical samples.
   const fullScale = 2 ** (decoded.bitDepth - 1);
   const frames = expectedFrames > 0 ? expectedFrames : decoded.samplesDecoded;
+  if (decoded.channelData.length === 0 || decoded.channelData.some((channel) => channel.length < frames)) {
+    fail(`corrupt FLAC: decoded ${decoded.channelData.length} channels of ${decoded.channelData.map((c) => c.length).join(', ')} samples, expected ${frames} each`);
+  }
   const mono = averageChannels(decoded.channelData, frames, (fullScale - 1) / fullScale);
   return checkedClip(mono, decoded.sampleRate, source);
 }
 
-/** The frames of a FLAC file, the last one without the parser's padding. */
-function splitFrames(bytes: Uint8Array): Uint8Array[] {
+/** The frames of a FLAC file, the last one without the parser's padding, and the samples they hold in all channels. */
+function splitFrames(bytes: Uint8Array): { frames: Uint8Array[]; values: number } {
   const padded = new Uint8Array(bytes.length + TAIL_PADDING);
   padded.set(bytes);
-  const frames = new CodecParser('audio/flac', { enableFrameCRC32: false }).parseAll(padded).map((frame) => (frame as CodecFrame)[frameData]);
+  const parsed = new CodecParser('audio/flac', { enableFrameCRC32: false }).parseAll(padded) as CodecFrame[];
+  const frames = parsed.map((frame) => frame[frameData]);
+  const values = parsed.reduce((sum, frame) => sum + frame.samples * frame.header.channels, 0);
   const last = frames.length - 1;
   if (last >= 0) frames[last] = frames[last].subarray(0, Math.max(0, frames[last].length - TAIL_PADDING));
-  return frames;
+  return { frames, values };
 }
 
 type Decoded = Awaited<ReturnType<FLACDecoder['decodeFrames']>>;
@@ -86,7 +98,15 @@ type Decoded = Awaited<ReturnType<FLACDecoder['decodeFrames']>>;
 async function decodeFrames(frames: Uint8Array[]): Promise<Decoded> {
   decoder ??= new FLACDecoder();
   await decoder.ready;
-  return decoder.decodeFrames(frames);
+  // The library prints each damaged frame to console.error as well as returning it; ser-gpu reports it once, in
+  // the AudioDecodeError, so the print is muted for this call (synchronous: no other code runs meanwhile).
+  const print = console.error;
+  console.error = () => undefined;
+  try {
+    return decoder.decodeFrames(frames);
+  } finally {
+    console.error = print;
+  }
 }
 
 function freeDecoder(): void {

@@ -11,6 +11,7 @@ import { evaluateCommand } from './commands/evaluate.js';
 import { predictCommand } from './commands/predict.js';
 import { trainCommand } from './commands/train.js';
 import { reportCommand } from './commands/report.js';
+import { listenCommand } from './commands/listen.js';
 
 const cli = yargs(hideBin(process.argv))
   .scriptName('ser-gpu')
@@ -22,6 +23,7 @@ const cli = yargs(hideBin(process.argv))
   .command(evaluateCommand)
   .command(predictCommand)
   .command(reportCommand)
+  .command(listenCommand)
   .command(benchCommand)
   .demandCommand(1, 'name a command; see --help')
   .strict()

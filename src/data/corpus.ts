@@ -1,9 +1,11 @@
 // Turns the user's inputs (folders, zip archives, label CSVs, single files) into one sorted list of
 // labelled clips without decoding any audio. Labels come, in order of preference, from a CSV row,
 // a RAVDESS file name, or the name of the folder holding the file (the TESS layout).
+import { existsSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { extname, join, posix } from 'node:path';
 import { isAudioFileName, listZipAudio, splitZipSource, zipSource } from '../audio/index.js';
+import { fileReadProblem, InvalidFileError } from '../io/errors.js';
 import { readLabelCsv } from './label-csv.js';
 import { parseRavdessName, RAVDESS_EMOTIONS, type RavdessMeta } from './ravdess.js';
 
@@ -53,12 +55,22 @@ export function labelVocabulary(labelNames: readonly (string | undefined)[]): st
 }
 
 async function findSources(input: string): Promise<Found[]> {
-  if ((await stat(input)).isDirectory()) return (await audioFilesUnder(input)).map((source) => ({ source }));
+  // One member of an archive, "archive.zip:member": listed if the archive has it.
+  const member = splitZipSource(input);
+  if (member && !existsSync(input)) {
+    const members = await listZipAudio(member.zipPath);
+    if (!members.includes(member.member)) throw new InvalidFileError(member.zipPath, `no audio member ${member.member}`);
+    return [{ source: input }];
+  }
+  const found = await stat(input).catch((error: unknown) => {
+    throw new InvalidFileError(input, fileReadProblem(error));
+  });
+  if (found.isDirectory()) return (await audioFilesUnder(input)).map((source) => ({ source }));
   const extension = extname(input).toLowerCase();
   if (extension === '.zip') return (await listZipAudio(input)).map((member) => ({ source: zipSource(input, member) }));
   if (extension === '.csv') return readLabelCsv(input);
   if (isAudioFileName(input)) return [{ source: input }];
-  throw new Error(`scanCorpus: ${input} is not a folder, .zip, .csv or audio file`);
+  throw new InvalidFileError(input, 'not a folder, .zip, .csv or audio file');
 }
 
 async function audioFilesUnder(folder: string): Promise<string[]> {

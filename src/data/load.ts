@@ -1,7 +1,7 @@
 // Decodes corpus items in order, reading ahead while the caller works on the current one: on worker threads
-// (DecodePool) for a corpus, on the calling thread for a handful of files. A file that fails to decode is
-// reported through onError and skipped, so one bad file never ends a run; any other error is a bug and
-// propagates.
+// (DecodePool) for a corpus, on the calling thread for a handful of files. A file that fails to decode, or that
+// the caller's `check` refuses (a clip too short for the features), is reported through onError and skipped, so
+// one bad file never ends a run; any other error is a bug and propagates.
 import { AudioDecodeError, readAudio, type AudioClip } from '../audio/index.js';
 import { DecodePool, defaultDecodeThreads } from '../audio/decode-pool.js';
 import type { CorpusItem } from './corpus.js';
@@ -21,6 +21,8 @@ export interface LoadOptions {
   onError: (failure: LoadFailure) => void;
   /** Decoding threads; 0 decodes on the calling thread. Default: defaultDecodeThreads(), or 0 for fewer than 64 items. */
   threads?: number;
+  /** Why a decoded clip cannot be used (e.g. features/min-length.ts's clipTooShort), or null: reported as its AudioDecodeError. */
+  check?: (clip: AudioClip) => string | null;
 }
 
 // Starting the threads costs 0.1-0.3 s, more than decoding a few dozen clips takes.
@@ -49,8 +51,12 @@ export async function* loadCorpus(items: readonly CorpusItem[], options: LoadOpt
     while (inFlight.length > 0) {
       const result = await inFlight.shift()!;
       readAhead();
-      if ('clip' in result) yield result;
-      else if (result.error instanceof AudioDecodeError) options.onError({ source: result.item.source, error: result.error });
+      const { source } = result.item;
+      if ('clip' in result) {
+        const problem = options.check?.(result.clip) ?? null;
+        if (problem === null) yield result;
+        else options.onError({ source, error: new AudioDecodeError(source, problem) });
+      } else if (result.error instanceof AudioDecodeError) options.onError({ source, error: result.error });
       else throw result.error;
     }
   } finally {

@@ -19,6 +19,7 @@ export { delta, stackDeltas, deltaReference } from './delta.js';
 export { resample, resampleClips, resampleReference } from './resample.js';
 export { melFilterbank, analysisWindow, dctMatrix, hzToMel, melToHz } from './filters.js';
 export { resamplePlan } from './fir.js';
+export { clipTooShort, minClipSamples } from './min-length.js';
 
 /**
  * Features of a batch of clips (already at config.sampleRate): [N, bands, maxFrames] with frames[c] =
@@ -29,24 +30,37 @@ export { resamplePlan } from './fir.js';
 export function computeFeatures(backend: Backend, clips: readonly Float32Array[] | ClipBatch, config: Partial<FeatureConfig> = {}): FeatureBatch {
   const c = featureConfig(config);
   const batch = 'samples' in clips ? clips : packClips(backend, clips);
-  let out = spectralFeatures(backend, batch, c);
+  const spectral = c.kind === 'stft' ? stft(backend, batch, c) : melSpectrogram(backend, batch, c);
   if (batch !== clips) batch.samples.dispose();
-  if (c.deltas > 0) {
-    const stacked = stackDeltas(backend, out, c.deltas as 1 | 2, c.deltaWidth);
+  if (c.kind === 'logmel' || c.kind === 'mfcc') {
+    const out = melToFeatures(backend, spectral, c);
+    spectral.features.dispose();
+    return out;
+  }
+  if (c.deltas === 0) return spectral;
+  const stacked = stackDeltas(backend, spectral, c.deltas as 1 | 2, c.deltaWidth);
+  spectral.features.dispose();
+  return stacked;
+}
+
+/**
+ * The stages after the mel power spectrogram of a 'logmel' or 'mfcc' config: power_to_db (each clip's own
+ * maximum for ref='max' and the top_db floor), MFCC and deltas. The streaming front end (src/stream/) runs
+ * them on each window's mel frames, so a window is treated as a clip from the mel power on. `mel` is left
+ * to its owner.
+ */
+export function melToFeatures(backend: Backend, mel: FeatureBatch, config: FeatureConfig): FeatureBatch {
+  if (config.kind !== 'logmel' && config.kind !== 'mfcc') throw new Error(`melToFeatures: kind ${config.kind} has no stages after the mel power`);
+  let out = powerToDb(backend, mel, config);
+  if (config.kind === 'mfcc') {
+    const coefficients = mfcc(backend, out, config.nMfcc);
+    out.features.dispose();
+    out = coefficients;
+  }
+  if (config.deltas > 0) {
+    const stacked = stackDeltas(backend, out, config.deltas as 1 | 2, config.deltaWidth);
     out.features.dispose();
     out = stacked;
   }
   return out;
-}
-
-function spectralFeatures(backend: Backend, batch: ClipBatch, c: FeatureConfig): FeatureBatch {
-  if (c.kind === 'stft') return stft(backend, batch, c);
-  const mel = melSpectrogram(backend, batch, c);
-  if (c.kind === 'mel') return mel;
-  const db = powerToDb(backend, mel, c);
-  mel.features.dispose();
-  if (c.kind === 'logmel') return db;
-  const coefficients = mfcc(backend, db, c.nMfcc);
-  db.features.dispose();
-  return coefficients;
 }

@@ -1,10 +1,10 @@
-// Per-clip reductions (max, peak, RMS) over strided regions of a batch tensor: shaders/clip_reduce.wgsl on
+// Per-clip reductions (max, peak, RMS, mean) over strided regions of a batch tensor: shaders/clip_reduce.wgsl on
 // WebGPU, a gpu.js kernel (one thread per clip) on the CPU backend.
 import type { Backend, CpuKernelFunction } from '../backend/types.js';
 import type { Tensor } from '../tensor.js';
 
-export type ClipReduction = 'max' | 'peak' | 'rms';
-const OPS: Record<ClipReduction, number> = { max: 0, peak: 1, rms: 2 };
+export type ClipReduction = 'max' | 'peak' | 'rms' | 'mean';
+const OPS: Record<ClipReduction, number> = { max: 0, peak: 1, rms: 2, mean: 3 };
 
 /** A clip's region: `rows` runs of `cols` values starting at `base`, `rowStride` apart. */
 export interface Region {
@@ -49,8 +49,10 @@ const clipReduceCpuKernel: CpuKernelFunction = function (data: number[], regions
       const x = data[base + r * rowStride + k];
       if (op === 0) acc = Math.max(acc, x);
       else if (op === 1) acc = Math.max(acc, Math.abs(x));
-      else acc += x * x;
+      else if (op === 2) acc += x * x;
+      else acc += x;
     }
   }
+  if (op === 3) return acc / Math.max(1, rows * cols);
   return op === 2 ? Math.sqrt(acc / Math.max(1, rows * cols)) : acc;
 };

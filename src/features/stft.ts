@@ -152,7 +152,7 @@ const framesCpuKernel: CpuKernelFunction = function (
 };
 
 /** One radix-2 Stockham stage (sub-transforms of half-length `span` merge into 2·span), natural order in and out. */
-const stockhamStageCpuKernel: CpuKernelFunction = function (z: number[], twiddles: number[], m: number, span: number) {
+export const stockhamStageCpuKernel: CpuKernelFunction = function (z: number[], twiddles: number[], m: number, span: number) {
   const i = this.thread.x;
   const comp = i % 2;
   const e = Math.floor(i / 2) % m;

@@ -1,7 +1,32 @@
-// Reuses GPU buffers by (size, usage): training steps allocate the same shapes every step.
+// Reuses GPU buffers by (size, usage): training steps allocate the same shapes every step. A request over the
+// device's limits fails at once, and an allocation the device cannot satisfy (Dawn's out-of-memory error scope)
+// is reported through `watch`, both with the size asked for, the limit or what is held, and what to do.
 
 /** Buffers are sized in 256-byte steps so near-equal tensors share a bucket and copies stay aligned. */
 const SIZE_STEP = 256;
+
+/** What a buffer request ran into: a device limit, or the device's memory. */
+export class GpuMemoryError extends Error {
+  override readonly name = 'GpuMemoryError';
+
+  constructor(
+    /** The buffer's label, e.g. "tensor[32,1,64,188]". */
+    readonly label: string,
+    /** Bytes asked for (rounded up to the pool's 256-byte step). */
+    readonly requestedBytes: number,
+    /** The limit exceeded, or null for an out-of-memory failure. */
+    readonly limit: { name: 'maxBufferSize' | 'maxStorageBufferBindingSize'; bytes: number } | null,
+    /** Bytes held by live tensors when it was asked for. */
+    readonly liveBytes: number,
+  ) {
+    const asked = `GPU buffer ${label} of ${formatBytes(requestedBytes)}`;
+    super(
+      limit
+        ? `${asked} exceeds the device's ${limit.name} of ${formatBytes(limit.bytes)}: use a smaller batch (--batch-size) or shorter inputs`
+        : `${asked} could not be allocated: the device is out of memory (${formatBytes(liveBytes)} held by live tensors): use a smaller batch (--batch-size)`,
+    );
+  }
+}
 
 export class BufferPool {
   private free = new Map<string, GPUBuffer[]>();
@@ -11,14 +36,22 @@ export class BufferPool {
   /** Bytes the device has allocated for this pool, live or idle. */
   allocatedBytes = 0;
 
-  constructor(private readonly device: GPUDevice) {}
+  /** `watch` receives, for each new allocation, the promise of its out-of-memory check (the runtime reports it at the next sync). */
+  constructor(
+    private readonly device: GPUDevice,
+    private readonly watch: (check: Promise<GpuMemoryError | null>) => void = () => undefined,
+  ) {}
 
   acquire(byteLength: number, usage: GPUBufferUsageFlags, label: string): GPUBuffer {
     const size = Math.max(SIZE_STEP, Math.ceil(byteLength / SIZE_STEP) * SIZE_STEP);
     const key = `${size}:${usage}`;
     let buffer = this.free.get(key)?.pop();
     if (!buffer) {
+      this.checkLimits(size, usage, label);
+      this.device.pushErrorScope('out-of-memory');
       buffer = this.device.createBuffer({ size, usage, label });
+      const liveBytes = this.liveBytes;
+      this.watch(this.device.popErrorScope().then((error) => (error ? new GpuMemoryError(label, size, null, liveBytes) : null)));
       this.allocatedBytes += size;
     }
     this.liveBytes += size;
@@ -43,4 +76,18 @@ export class BufferPool {
     for (const list of this.free.values()) for (const b of list) b.destroy();
     this.free.clear();
   }
+
+  /** Storage buffers are bound whole, so they must also fit one binding. */
+  private checkLimits(size: number, usage: GPUBufferUsageFlags, label: string): void {
+    const { maxBufferSize, maxStorageBufferBindingSize } = this.device.limits;
+    if (size > maxBufferSize) throw new GpuMemoryError(label, size, { name: 'maxBufferSize', bytes: maxBufferSize }, this.liveBytes);
+    if (usage & GPUBufferUsage.STORAGE && size > maxStorageBufferBindingSize) {
+      throw new GpuMemoryError(label, size, { name: 'maxStorageBufferBindingSize', bytes: maxStorageBufferBindingSize }, this.liveBytes);
+    }
+  }
+}
+
+function formatBytes(bytes: number): string {
+  const mib = bytes / 2 ** 20;
+  return mib >= 1 ? `${mib.toFixed(mib >= 100 ? 0 : 1)} MiB (${bytes} bytes)` : `${bytes} bytes`;
 }

@@ -44,6 +44,10 @@ export class GpuRuntime {
   private uniformChunkIndex = 0;
   private readonly stagingToDestroy: GPUBuffer[] = [];
   private pendingError: Error | null = null;
+  /** The kernels of the last batch submitted: a device loss names them. */
+  private lastSubmitted: string[] = [];
+  /** Set by destroy(): only then is a 'destroyed' device loss expected. */
+  private destroying = false;
   /** Error-scope results not yet awaited: sync() and read() settle them all before reporting. */
   private readonly errorChecks: Promise<void>[] = [];
   private readonly uniformAlign: number;
@@ -56,7 +60,14 @@ export class GpuRuntime {
     readonly adapter: GPUAdapter,
     readonly report: AdapterReport,
   ) {
-    this.pool = new BufferPool(device);
+    // An allocation's out-of-memory check settles later; it is reported, with the size asked for, at the next sync or read.
+    this.pool = new BufferPool(device, (check) =>
+      this.errorChecks.push(
+        check.then((error) => {
+          if (error) this.pendingError ??= error;
+        }),
+      ),
+    );
     this.uniformAlign = device.limits.minUniformBufferOffsetAlignment;
     this.tensorUsage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
     device.addEventListener('uncapturederror', (event) => {
@@ -64,7 +75,7 @@ export class GpuRuntime {
       this.pendingError ??= new Error(`WebGPU error: ${error.message}`);
     });
     void device.lost.then((info) => {
-      if (info.reason !== 'destroyed') this.pendingError ??= new Error(`WebGPU device lost (${info.reason}): ${info.message}`);
+      if (!this.destroying) this.pendingError ??= this.lostError(info);
     });
   }
 
@@ -167,6 +178,7 @@ export class GpuRuntime {
     this.endPass();
     this.writeUniformChunks();
     const kernels = this.batchKernels;
+    this.lastSubmitted = kernels;
     this.device.pushErrorScope('validation');
     this.device.pushErrorScope('out-of-memory');
     this.device.queue.submit([this.encoder.finish()]);
@@ -202,7 +214,10 @@ export class GpuRuntime {
     } catch (error) {
       await this.settleErrorChecks();
       this.throwPendingError();
-      throw error;
+      // A lost device fails the mapping (AbortError) before its lost promise may have settled: give it a moment.
+      await Promise.race([this.device.lost, new Promise((resolve) => setTimeout(resolve, 100))]);
+      this.throwPendingError();
+      throw new Error(`WebGPU read-back failed after a batch of kernels [${summarise(this.lastSubmitted)}]: ${(error as Error).name}: ${(error as Error).message}`);
     }
     await this.settleErrorChecks();
     const bytes = staging.getMappedRange(0, size).slice(0, byteLength);
@@ -243,6 +258,7 @@ export class GpuRuntime {
 
   /** Frees every GPU object and destroys the device, so Node can exit (Dawn keeps the process alive otherwise). */
   async destroy(): Promise<void> {
+    this.destroying = true;
     try {
       await this.sync();
     } finally {
@@ -305,6 +321,10 @@ export class GpuRuntime {
 
   private async settleErrorChecks(): Promise<void> {
     while (this.errorChecks.length > 0) await gpuWait(Promise.all(this.errorChecks.splice(0)));
+  }
+
+  private lostError(info: GPUDeviceLostInfo): Error {
+    return new Error(`WebGPU device lost (${info.reason}${info.message ? `: ${info.message}` : ''}) while running a batch of kernels [${summarise(this.lastSubmitted)}]`);
   }
 
   /** Throws the first error since the last throw; later errors of the same failure are dropped with it. */

@@ -6,6 +6,7 @@ import { Model } from '../nn/model.js';
 import { loadStateDict } from '../nn/state-dict.js';
 import { EmotionClassifier } from './classifier.js';
 import { checkModelMeta, type ModelMeta } from './model-meta.js';
+import { checkWeights, OPTIMIZER_PREFIX } from './model-weights.js';
 
 export interface ModelBundle {
   meta: ModelMeta;
@@ -17,18 +18,25 @@ export interface ModelBundle {
   source: string;
 }
 
-/** Tensors of a training checkpoint's weights file that are optimizer state, not model weights. */
-export const OPTIMIZER_PREFIX = 'optimizer.';
+export { OPTIMIZER_PREFIX };
 
-export function parseModelBundle(modelJson: string, weights: Uint8Array, source: string): ModelBundle {
+/** model.json's text checked against its schema; errors name `${source}/model.json`. */
+export function parseModelJson(modelJson: string, source: string): ModelMeta {
   let parsed: unknown;
   try {
     parsed = JSON.parse(modelJson);
   } catch (error) {
     throw new Error(`${source}/model.json: not JSON (${(error as Error).message})`);
   }
-  const meta = checkModelMeta(parsed, `${source}/model.json`);
-  const { tensors, metadata } = parseSafetensors(weights, `${source}/${meta.weights}`);
+  return checkModelMeta(parsed, `${source}/model.json`);
+}
+
+/** Parses and checks both files (model.json's schema, every weight against its spec) without a backend. */
+export function parseModelBundle(modelJson: string, weights: Uint8Array, source: string): ModelBundle {
+  const meta = parseModelJson(modelJson, source);
+  const weightsName = `${source}/${meta.weights}`;
+  const { tensors, metadata } = parseSafetensors(weights, weightsName);
+  checkWeights(meta.spec, tensors, weightsName);
   return { meta, tensors, weightsMetadata: metadata, source };
 }
 

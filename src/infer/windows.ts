@@ -1,11 +1,13 @@
 // Fixed-width input windows over clips of any length: the model sees `width` frames. Training takes one
-// random window per clip (the time-shift augmentation); inference averages over windows that cover the
-// clip, half a window apart, so a long clip is judged on all of it and a short one is zero-padded.
+// random window per clip (the time-shift augmentation). Inference takes the centre window of a clip up to a
+// quarter longer than a window (a RAVDESS clip of 3.5 s against a 3 s window: one forward pass, not two
+// nearly identical ones), and averages longer clips over windows half a window apart, so a long clip is
+// judged on all of it; a short one is zero-padded.
 
 /** Start frames of the inference windows over a clip of `frames` frames. */
 export function windowStarts(frames: number, width: number): number[] {
-  if (frames <= width) return [0];
   const hop = Math.max(1, Math.floor(width / 2));
+  if (frames <= width + Math.floor(hop / 2)) return [Math.max(0, Math.floor((frames - width) / 2))];
   const starts: number[] = [];
   for (let s = 0; s + width <= frames; s += hop) starts.push(s);
   // The last window ends with the clip, so no frame is left out.

@@ -4,6 +4,7 @@ import type { Backend } from '../backend/types.js';
 import { grid1d } from '../gpu/grid.js';
 import type { Tensor } from '../tensor.js';
 import { mul } from './elementwise.js';
+import { pcg } from './pcg-hash.js';
 
 const WG = 256;
 /** Keep decisions compare 24 hash bits: p is resolved to 2^-24, and both backends compare integers. */
@@ -37,13 +38,6 @@ export function dropoutForward(backend: Backend, x: Tensor, p: number, seed: num
 
 export function dropoutBackward(backend: Backend, dy: Tensor, mask: Tensor): Tensor {
   return mul(backend, dy, mask);
-}
-
-/** PCG-RXS-M-XS on int32 bits: Math.imul wraps products, `| 0` wraps sums (2891336453 = -1403630843 mod 2^32). */
-function pcg(v: number): number {
-  const state = (Math.imul(v, 747796405) - 1403630843) | 0;
-  const word = Math.imul((state >>> ((state >>> 28) + 4)) ^ state, 277803737);
-  return (word >>> 22) ^ word;
 }
 
 function hostMask(n: number, key: number, threshold: number, scale: number): Float32Array {

@@ -1,6 +1,6 @@
 // Optimisers as GPU kernels (shaders/optim.wgsl; gpu.js kernels on the CPU backend): torch.optim.SGD,
 // Adam and AdamW with clip_grad_norm_-style global clipping and lr schedules. step() records kernels
-// only: the step counter, lr, clip scale and bias corrections live in a GPU buffer (`ctl`).
+// only: the step counter, lr, clip scale, bias corrections and the non-finite flag live in a GPU buffer (`ctl`).
 import type { Backend, CpuBackend, CpuKernelFunction } from '../backend/types.js';
 import type { GpuRuntime } from '../gpu/runtime.js';
 import { grid1d, groups } from '../gpu/grid.js';
@@ -47,6 +47,13 @@ export interface OptimizerOptions {
   /** Global L2 norm bound over all gradients, as torch.nn.utils.clip_grad_norm_ (gradients are not modified). */
   clipGradNorm?: number;
   schedule?: LrSchedule;
+  /**
+   * Skip every step whose loss or global gradient norm is NaN or infinite, on the device: step(loss) sets a
+   * flag (see nonFiniteFlag) and the updates leave parameters and optimizer state as they were. The step
+   * count, and so the lr schedule and Adam's bias corrections, still advance: a skipped step is a step
+   * without an update, as a batch that contributed nothing.
+   */
+  guard?: boolean;
 }
 
 /** Checkpoint state with torch's names: `step`, and per slot momentum_buffer or exp_avg + exp_avg_sq. */
@@ -88,8 +95,9 @@ function resolve(config: SgdConfig | AdamConfig, opts: OptimizerOptions): Hyper 
 }
 
 const SCHEDULE_CODE = { constant: 0, step: 1, cosine: 2, 'warmup-cosine': 3 } as const;
-/** ctl: step, lr, clip scale, 1 - beta1^t, 1 - beta2^t. */
-const CTL = 5;
+/** ctl: step, lr, clip scale, 1 - beta1^t, 1 - beta2^t, non-finite flag. */
+const CTL = 6;
+const FLAG = 5;
 const WG = 256;
 const MAX_PARTIALS_PER_SLOT = 64;
 
@@ -97,6 +105,7 @@ export class Optimizer {
   private readonly hyper: Hyper;
   private readonly schedule: LrSchedule;
   private readonly clip: number | undefined;
+  private readonly guard: boolean;
   private readonly ctl: Tensor;
   /** Clipping's per-workgroup sums of squares: partialCounts[i] for slot i, after the previous slots'. */
   private readonly partials: Tensor;
@@ -117,8 +126,10 @@ export class Optimizer {
     this.hyper = resolve(config, opts);
     this.schedule = opts.schedule ?? { kind: 'constant' };
     this.clip = opts.clipGradNorm;
+    this.guard = opts.guard ?? false;
     this.ctl = backend.zeros([CTL]);
-    this.partialCounts = slots.map(({ grad }) => (this.clip === undefined ? 0 : Math.min(groups(grad.size, WG), MAX_PARTIALS_PER_SLOT)));
+    const norm = this.clip !== undefined || this.guard;
+    this.partialCounts = slots.map(({ grad }) => (norm ? Math.min(groups(grad.size, WG), MAX_PARTIALS_PER_SLOT) : 0));
     this.partials = backend.zeros([Math.max(1, this.partialCounts.reduce((a, b) => a + b, 0))]);
     const stateCount = this.hyper.kind === 'sgd' ? (this.hyper.momentum > 0 ? 1 : 0) : 2;
     this.state = slots.map(({ param }) => Array.from({ length: stateCount }, () => backend.zeros(param.shape)));
@@ -129,12 +140,35 @@ export class Optimizer {
     return this.steps;
   }
 
-  /** Records one step: [clipping norm,] the scalars in ctl, then every slot's update. Reads nothing back. */
-  step(): void {
+  /**
+   * Records one step: [the gradient norm,] the scalars in ctl, [the non-finite flag from `loss` ([1], the
+   * step's loss; required when guarding),] then every slot's update. Reads nothing back.
+   */
+  step(loss?: Tensor): void {
+    if (this.guard && !loss) throw new Error('optimizer: a guarded step needs the loss');
     const backend = this.backend;
-    if (backend.kind === 'webgpu') this.recordWebGpu(backend.runtime);
-    else this.runCpu(backend);
+    if (backend.kind === 'webgpu') this.recordWebGpu(backend.runtime, loss);
+    else this.runCpu(backend, loss);
     this.steps++;
+  }
+
+  /** Where the last guarded step's flag is: element `index` of `tensor` (1: skipped, 0: applied). */
+  get nonFiniteFlag(): { tensor: Tensor; index: number } {
+    return { tensor: this.ctl, index: FLAG };
+  }
+
+  /**
+   * Records `dst = backup` where the last step was skipped, for tensors a step changes outside the optimizer
+   * (batchnorm running statistics, counters): the caller copied them into `backup` before the step.
+   */
+  revertIfSkipped(dst: Tensor, backup: Tensor): void {
+    if (dst.size !== backup.size) throw new Error(`optimizer: revert of [${dst.shape}] from [${backup.shape}]`);
+    const backend = this.backend;
+    if (backend.kind === 'webgpu') {
+      backend.runtime.run({ shader: 'optim', entry: 'revert', constants: { WG }, uniforms: [dst.size], buffers: [this.ctl.buffer, dst.buffer, backup.buffer], workgroups: grid1d(dst.size, WG) });
+    } else if (this.ctl.host[FLAG] !== 0) {
+      dst.host.set(backup.host);
+    }
   }
 
   private get stateNames(): string[] {
@@ -172,7 +206,7 @@ export class Optimizer {
     // is bit-identical to an uninterrupted one (1 - beta^t in float64 differs in the last bits).
     const { beta1, beta2 } = this.hyper;
     const a = this.prepareArgs();
-    write(this.ctl, Float32Array.of(state.step, 0, 0, ...[[beta1, a.oneMinusBeta1], [beta2, a.oneMinusBeta2]].map(([b, omb]) => this.biasCorrection(b, omb, state.step))));
+    write(this.ctl, Float32Array.of(state.step, 0, 0, ...[[beta1, a.oneMinusBeta1], [beta2, a.oneMinusBeta2]].map(([b, omb]) => this.biasCorrection(b, omb, state.step)), 0));
     this.steps = state.step;
   }
 
@@ -211,11 +245,11 @@ export class Optimizer {
     };
   }
 
-  private recordWebGpu(runtime: GpuRuntime): void {
+  private recordWebGpu(runtime: GpuRuntime, loss: Tensor | undefined): void {
     const h = this.hyper;
     const clip = this.clip !== undefined;
     let offset = 0;
-    if (clip) {
+    if (clip || this.guard) {
       this.slots.forEach(({ grad }, i) => {
         runtime.run({
           shader: 'optim',
@@ -240,6 +274,9 @@ export class Optimizer {
       buffers: [this.ctl.buffer, this.partials.buffer],
       workgroups: [1],
     });
+    if (this.guard) {
+      runtime.run({ shader: 'optim', entry: 'guard', constants: { WG }, uniforms: [offset], buffers: [this.ctl.buffer, this.partials.buffer, loss!.buffer], workgroups: [1] });
+    }
     this.slots.forEach(({ param, grad }, i) => {
       const state = this.state[i].map((t) => t.buffer);
       const common = { shader: 'optim', buffers: [this.ctl.buffer, param.buffer, grad.buffer, ...state], workgroups: grid1d(param.size, WG) };
@@ -255,16 +292,18 @@ export class Optimizer {
   }
 
   /** The same steps as gpu.js kernels; each kernel's result is written back into its tensor in place. */
-  private runCpu(backend: CpuBackend): void {
+  private runCpu(backend: CpuBackend, loss: Tensor | undefined): void {
     const h = this.hyper;
     const clip = this.clip !== undefined;
-    const sums = this.slots.map(({ grad }) => (clip ? (backend.kernel('optim.sum_squares', sumSquaresCpu, 1)(grad.host, grad.size) as Float32Array)[0] : 0));
+    const norm = clip || this.guard;
+    const sums = this.slots.map(({ grad }) => (norm ? (backend.kernel('optim.sum_squares', sumSquaresCpu, 1)(grad.host, grad.size) as Float32Array)[0] : 0));
     const a = this.prepareArgs();
     const ctl = this.ctl.host;
     ctl.set(
       backend.kernel('optim.prepare', prepareCpu, CTL)(
         ctl, Float32Array.from(sums), sums.length, Number(clip), SCHEDULE_CODE[this.schedule.kind], h.lr, a.minLr, a.gamma,
         a.stepSize, a.warmup, a.total, this.clip ?? 0, h.beta1, h.beta2, a.oneMinusBeta1, a.oneMinusBeta2,
+        Number(this.guard), loss ? loss.host[0] : 0,
       ) as Float32Array,
     );
     this.slots.forEach(({ param, grad }, i) => {
@@ -298,6 +337,7 @@ const sumSquaresCpu: CpuKernelFunction = function (g: number[], n: number) {
 const prepareCpu: CpuKernelFunction = function (
   ctl: number[], sums: number[], nSums: number, clip: number, schedule: number, baseLr: number, minLr: number, gamma: number,
   stepSize: number, warmup: number, total: number, maxNorm: number, beta1: number, beta2: number, omb1: number, omb2: number,
+  guard: number, loss: number,
 ) {
   const field = this.thread.x;
   const t = ctl[0] + 1;
@@ -319,40 +359,52 @@ const prepareCpu: CpuKernelFunction = function (
   }
   if (field === 3) value = omb1 + beta1 * ctl[3];
   if (field === 4) value = omb2 + beta2 * ctl[4];
+  if (field === 5) {
+    let sum = 0;
+    for (let i = 0; i < nSums; i++) sum += sums[i];
+    // x - x is 0 exactly for finite x, NaN for NaN and ±Inf.
+    value = guard > 0 && !(loss - loss === 0 && sum - sum === 0) ? 1 : 0;
+  }
   return value;
 };
 
 const sgdCpu: CpuKernelFunction = function (p: number[], g: number[], ctl: number[], wd: number) {
   const i = this.thread.x;
+  if (ctl[5] !== 0) return p[i];
   return p[i] - ctl[1] * (g[i] * ctl[2] + wd * p[i]);
 };
 
 const momentumBufferCpu: CpuKernelFunction = function (p: number[], g: number[], buf: number[], ctl: number[], wd: number, momentum: number, omd: number) {
   const i = this.thread.x;
+  if (ctl[5] !== 0) return buf[i];
   const grad = g[i] * ctl[2] + wd * p[i];
   return ctl[0] > 1 ? momentum * buf[i] + omd * grad : grad;
 };
 
 const sgdMomentumCpu: CpuKernelFunction = function (p: number[], g: number[], buf: number[], ctl: number[], wd: number, momentum: number, nesterov: number) {
   const i = this.thread.x;
+  if (ctl[5] !== 0) return p[i];
   const grad = g[i] * ctl[2] + wd * p[i];
   return p[i] - ctl[1] * (nesterov > 0 ? grad + momentum * buf[i] : buf[i]);
 };
 
 const adamMCpu: CpuKernelFunction = function (p: number[], g: number[], m: number[], ctl: number[], wd: number, decoupled: number, omb1: number) {
   const i = this.thread.x;
+  if (ctl[5] !== 0) return m[i];
   const grad = g[i] * ctl[2] + (decoupled > 0 ? 0 : wd * p[i]);
   return m[i] + omb1 * (grad - m[i]);
 };
 
 const adamVCpu: CpuKernelFunction = function (p: number[], g: number[], v: number[], ctl: number[], wd: number, decoupled: number, beta2: number, omb2: number) {
   const i = this.thread.x;
+  if (ctl[5] !== 0) return v[i];
   const grad = g[i] * ctl[2] + (decoupled > 0 ? 0 : wd * p[i]);
   return beta2 * v[i] + omb2 * grad * grad;
 };
 
 const adamCpu: CpuKernelFunction = function (p: number[], m: number[], v: number[], ctl: number[], wd: number, decoupled: number, eps: number) {
   const i = this.thread.x;
+  if (ctl[5] !== 0) return p[i];
   const lr = ctl[1];
   const decayed = decoupled > 0 ? p[i] * (1 - lr * wd) : p[i];
   return decayed - ((lr / ctl[3]) * m[i]) / (Math.sqrt(v[i]) / Math.sqrt(ctl[4]) + eps);

@@ -1,7 +1,9 @@
 // Fused softmax + cross-entropy (mean over the batch, optional class weights and label smoothing, as
-// torch.nn.functional.cross_entropy): shaders/softmax_ce.wgsl on WebGPU, gpu.js kernels on the CPU.
+// torch.nn.functional.cross_entropy) for integer labels and for probability targets [N, K] (mixup's soft
+// targets): shaders/softmax_ce.wgsl on WebGPU, gpu.js kernels on the CPU.
 import type { Backend, CpuBackend, CpuKernelFunction } from '../backend/types.js';
 import type { Tensor } from '../tensor.js';
+import { softmax } from './scores.js';
 
 export interface CrossEntropyOptions {
   /** [K] weight of each class; the mean divides by the summed weights of the targets, as PyTorch. */
@@ -21,10 +23,23 @@ function check(logits: Tensor, labels: Tensor, opts: CrossEntropyOptions): { N: 
   const [N, K] = logits.shape;
   if (logits.shape.length !== 2 || N < 1) throw new Error(`cross-entropy: logits must be [N, K], got [${logits.shape}]`);
   if (labels.dtype !== 'i32' || labels.size !== N) throw new Error(`cross-entropy: labels must be i32 [${N}], got ${labels.dtype} [${labels.shape}]`);
+  return { N, K, eps: checkOptions(K, opts) };
+}
+
+function checkSoft(logits: Tensor, targets: Tensor, opts: CrossEntropyOptions): { N: number; K: number; eps: number } {
+  const [N, K] = logits.shape;
+  if (logits.shape.length !== 2 || N < 1) throw new Error(`cross-entropy: logits must be [N, K], got [${logits.shape}]`);
+  if (targets.dtype !== 'f32' || targets.shape.length !== 2 || targets.shape[0] !== N || targets.shape[1] !== K) {
+    throw new Error(`cross-entropy: soft targets must be f32 [${N}, ${K}], got ${targets.dtype} [${targets.shape}]`);
+  }
+  return { N, K, eps: checkOptions(K, opts) };
+}
+
+function checkOptions(K: number, opts: CrossEntropyOptions): number {
   if (opts.classWeights && opts.classWeights.size !== K) throw new Error(`cross-entropy: class weights [${opts.classWeights.shape}] are not [${K}]`);
   const eps = opts.labelSmoothing ?? 0;
   if (!(eps >= 0 && eps <= 1)) throw new Error(`cross-entropy: label smoothing ${eps} is outside [0, 1]`);
-  return { N, K, eps };
+  return eps;
 }
 
 /** loss [1] (the weighted mean over the batch) and softmax probs [N, K], which the backward pass takes. */
@@ -51,9 +66,8 @@ export function softmaxCrossEntropyForward(
     return { loss, probs };
   }
   const w = weights ? weights.host : new Float32Array(1);
-  const probs = cpuKernel(backend, 'ce.probs', probsCpuKernel, N * K)(logits.host, K) as Float32Array;
   const loss = cpuKernel(backend, 'ce.loss', lossCpuKernel, 1)(logits.host, labels.host, w, N, K, eps, Number(weights !== null)) as Float32Array;
-  return { loss: backend.wrap(loss, [1]), probs: backend.wrap(probs, [N, K]) };
+  return { loss: backend.wrap(loss, [1]), probs: softmax(backend, logits) };
 }
 
 /** dlogits [N, K] of the mean loss, times lossScale[0] (the upstream gradient) when given. */
@@ -87,16 +101,65 @@ export function softmaxCrossEntropyBackward(
   return backend.wrap(grad, [N, K]);
 }
 
+/** Probability targets [N, K] (rows summing to 1): loss [1], the mean over rows of sum_k w_k t'_k (-log p_k)
+ * with t' = (1 - eps) t + eps / K (PyTorch divides by N here, not by summed weights), and probs [N, K]. */
+export function softmaxCrossEntropySoftForward(
+  backend: Backend,
+  logits: Tensor,
+  targets: Tensor,
+  opts: CrossEntropyOptions = {},
+): { loss: Tensor; probs: Tensor } {
+  const { N, K, eps } = checkSoft(logits, targets, opts);
+  const weights = opts.classWeights ?? null;
+  if (backend.kind === 'webgpu') {
+    const probs = backend.empty([N, K]);
+    const loss = backend.empty([1]);
+    backend.runtime.run({
+      shader: 'softmax_ce',
+      entry: 'soft_forward',
+      constants: { WG, HAS_WEIGHTS: Number(weights !== null) },
+      uniforms: [N, K, { f32: eps }],
+      buffers: [logits.buffer, targets.buffer, (weights ?? logits).buffer, probs.buffer, loss.buffer],
+      workgroups: [1],
+    });
+    return { loss, probs };
+  }
+  const w = weights ? weights.host : new Float32Array(1);
+  const loss = cpuKernel(backend, 'ce.soft_loss', softLossCpuKernel, 1)(logits.host, targets.host, w, N, K, eps, Number(weights !== null)) as Float32Array;
+  return { loss: backend.wrap(loss, [1]), probs: softmax(backend, logits) };
+}
+
+/** dlogits [N, K] of the soft-target mean loss, times lossScale[0] when given. */
+export function softmaxCrossEntropySoftBackward(
+  backend: Backend,
+  probs: Tensor,
+  targets: Tensor,
+  opts: CrossEntropyOptions = {},
+  lossScale: Tensor | null = null,
+): Tensor {
+  const { N, K, eps } = checkSoft(probs, targets, opts);
+  const weights = opts.classWeights ?? null;
+  if (lossScale && lossScale.size !== 1) throw new Error(`cross-entropy: lossScale must be [1], got [${lossScale.shape}]`);
+  if (backend.kind === 'webgpu') {
+    const dlogits = backend.empty([N, K]);
+    backend.runtime.run({
+      shader: 'softmax_ce',
+      entry: 'soft_backward',
+      constants: { WG, HAS_WEIGHTS: Number(weights !== null), HAS_SCALE: Number(lossScale !== null) },
+      uniforms: [N, K, { f32: eps }],
+      buffers: [probs.buffer, targets.buffer, (weights ?? probs).buffer, (lossScale ?? probs).buffer, dlogits.buffer],
+      workgroups: [Math.ceil(N / WG)],
+    });
+    return dlogits;
+  }
+  const w = weights ? weights.host : new Float32Array(1);
+  const scale = lossScale ? lossScale.host : new Float32Array([1]);
+  const grad = cpuKernel(backend, 'ce.soft_grad', softGradCpuKernel, N * K)(probs.host, targets.host, w, scale, N, K, eps, Number(weights !== null)) as Float32Array;
+  return backend.wrap(grad, [N, K]);
+}
+
 // gpu.js kernels (flat outputs; `this.thread.x` is the output index). gpu.js hoists loop variables to
 // function scope, so every loop of a kernel names its own.
-const probsCpuKernel: CpuKernelFunction = function (z: number[], K: number) {
-  const row = Math.floor(this.thread.x / K) * K;
-  let m = z[row];
-  for (let a = 1; a < K; a++) m = Math.max(m, z[row + a]);
-  let sum = 0;
-  for (let b = 0; b < K; b++) sum += Math.exp(z[row + b] - m);
-  return Math.exp(z[this.thread.x] - m) / sum;
-};
 
 const lossCpuKernel: CpuKernelFunction = function (z: number[], labels: number[], w: number[], N: number, K: number, eps: number, hasWeights: number) {
   let num = 0;
@@ -139,6 +202,31 @@ const gradCpuKernel: CpuKernelFunction = function (
   const onehot = k === y ? 1 : 0;
   const wk = hasWeights > 0 ? w[k] : 1;
   return (scale[0] / den[0]) * (hard * (p[this.thread.x] - onehot) + (eps / K) * (wsum * p[this.thread.x] - wk));
+};
+
+const softLossCpuKernel: CpuKernelFunction = function (z: number[], t: number[], w: number[], N: number, K: number, eps: number, hasWeights: number) {
+  let num = 0;
+  for (let i = 0; i < N; i++) {
+    const row = i * K;
+    let m = z[row];
+    for (let a = 1; a < K; a++) m = Math.max(m, z[row + a]);
+    let sum = 0;
+    for (let b = 0; b < K; b++) sum += Math.exp(z[row + b] - m);
+    const lse = m + Math.log(sum);
+    for (let c = 0; c < K; c++) num += (hasWeights > 0 ? w[c] : 1) * ((1 - eps) * t[row + c] + eps / K) * (lse - z[row + c]);
+  }
+  return num / N;
+};
+
+const softGradCpuKernel: CpuKernelFunction = function (
+  p: number[], t: number[], w: number[], scale: number[], N: number, K: number, eps: number, hasWeights: number,
+) {
+  const row = Math.floor(this.thread.x / K) * K;
+  const k = this.thread.x - row;
+  let csum = 0;
+  for (let j = 0; j < K; j++) csum += (hasWeights > 0 ? w[j] : 1) * ((1 - eps) * t[row + j] + eps / K);
+  const ck = (hasWeights > 0 ? w[k] : 1) * ((1 - eps) * t[this.thread.x] + eps / K);
+  return (scale[0] / N) * (p[this.thread.x] * csum - ck);
 };
 
 /** c_k, the factor of -log p_k in a row's loss: PyTorch weighs the hard target by its class weight and the
@@ -184,6 +272,39 @@ export function softmaxCrossEntropyBackwardReference(
     const c = Array.from({ length: K }, (_, k) => lossWeight(k, labels[i], w, eps, K));
     const csum = c.reduce((a, b) => a + b, 0);
     for (let j = 0; j < K; j++) out[i * K + j] = (probs[i * K + j] * csum - c[j]) / den;
+  }
+  return out;
+}
+
+/** Float64 reference for probability targets, from the definition: log-softmax, smoothed targets, mean over N. */
+export function softmaxCrossEntropySoftReference(
+  logits: ArrayLike<number>, targets: ArrayLike<number>, N: number, K: number,
+  weights: ArrayLike<number> | null = null, eps = 0,
+): { loss: number; probs: Float64Array } {
+  const probs = new Float64Array(N * K);
+  let total = 0;
+  for (let i = 0; i < N; i++) {
+    const row = Array.from({ length: K }, (_, k) => logits[i * K + k]);
+    const m = Math.max(...row);
+    const lse = m + Math.log(row.reduce((s, z) => s + Math.exp(z - m), 0));
+    for (let k = 0; k < K; k++) {
+      probs[i * K + k] = Math.exp(row[k] - lse);
+      total -= (weights ? weights[k] : 1) * ((1 - eps) * targets[i * K + k] + eps / K) * (row[k] - lse);
+    }
+  }
+  return { loss: total / N, probs };
+}
+
+/** Float64 dlogits of the soft-target mean loss: (p_j sum_k c_k - c_j) / N with c_k = w_k t'_k. */
+export function softmaxCrossEntropySoftBackwardReference(
+  probs: ArrayLike<number>, targets: ArrayLike<number>, N: number, K: number,
+  weights: ArrayLike<number> | null = null, eps = 0,
+): Float64Array {
+  const out = new Float64Array(N * K);
+  for (let i = 0; i < N; i++) {
+    const c = Array.from({ length: K }, (_, k) => (weights ? weights[k] : 1) * ((1 - eps) * targets[i * K + k] + eps / K));
+    const csum = c.reduce((a, b) => a + b, 0);
+    for (let j = 0; j < K; j++) out[i * K + j] = (probs[i * K + j] * csum - c[j]) / N;
   }
   return out;
 }

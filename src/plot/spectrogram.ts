@@ -42,6 +42,8 @@ export interface SpectrogramData {
 export interface SpectrogramChartOptions {
   title?: string;
   subtitle?: string;
+  /** The colour bar's [vmin, vmax] in dB, shared by panels that are to be compared; default: this chart's data. */
+  colorRange?: [number, number];
   /** Pixels; heatmapChart's defaults (900 x 420) when absent. */
   width?: number;
   height?: number;
@@ -61,7 +63,7 @@ export function spectrogramChart({ values, frames, config }: SpectrogramData, op
     x: { label: 'Time (s)', domain: [0, (frames * config.hop) / config.sampleRate] },
     // librosa's convention: the bands evenly fill the Mel range from fmin to fmax.
     y: { label: 'Frequency (Hz)', domain: [hzToMel(config.fMin, config.htk), hzToMel(config.fMax, config.htk)], ticks: melTicks(config.fMin, config.fMax, config.htk) },
-    colorbar: { label: 'dB', vmin: Math.max(vmin, vmax - (config.topDb ?? Infinity)), vmax },
+    colorbar: { label: 'dB', vmin: options.colorRange?.[0] ?? Math.max(vmin, vmax - (config.topDb ?? Infinity)), vmax: options.colorRange?.[1] ?? vmax },
     width: options.width,
     height: options.height,
   });

@@ -1,10 +1,18 @@
-// Training losses stay on the device: each step copies its [1] loss into a slot of a small ring, and a full
-// ring is read back asynchronously, so no step ever waits for the GPU.
+// Training losses stay on the device: each step copies its [1] loss and its non-finite flag into a slot of a
+// small ring, and a full ring is read back asynchronously, so no step ever waits for the GPU and the flags
+// cost no read-back of their own.
 import type { Backend } from '../backend/types.js';
 import type { Tensor } from '../tensor.js';
 
+/** One f32 element of a device tensor. */
+export interface DeviceScalar {
+  tensor: Tensor;
+  index: number;
+}
+
 export class LossRing {
-  private readonly ring: Tensor; // [size]
+  /** [2, size]: the losses, then the flags (1: the step's update was skipped as non-finite). */
+  private readonly ring: Tensor;
   private filled = 0;
   /** The step of slot 0. */
   private firstStep = 0;
@@ -13,21 +21,22 @@ export class LossRing {
   constructor(
     private readonly backend: Backend,
     readonly size: number,
-    /** Called once per read-back, in step order, with the losses of steps first … first + n - 1. */
-    private readonly onLosses: (firstStep: number, losses: Float32Array) => void,
+    /** Called once per read-back, in step order, with the losses and flags of steps first … first + n - 1. */
+    private readonly onLosses: (firstStep: number, losses: Float32Array, flags: Float32Array) => void,
   ) {
     if (!(Number.isInteger(size) && size > 0)) throw new Error(`loss ring size must be a positive integer, got ${size}`);
-    this.ring = backend.empty([size]);
+    this.ring = backend.empty([2, size]);
   }
 
   /**
-   * Records the copy of `loss` (a [1] tensor, still the caller's) as the loss of `step`. When that fills the
-   * ring, starts reading it and returns the previous read, so a caller that awaits it keeps at most two
-   * rings of steps in flight.
+   * Records the copy of `loss` (a [1] tensor, still the caller's) and of `flag` as those of `step`. When that
+   * fills the ring, starts reading it and returns the previous read, so a caller that awaits it keeps at
+   * most two rings of steps in flight.
    */
-  push(step: number, loss: Tensor): Promise<void> {
+  push(step: number, loss: Tensor, flag: DeviceScalar): Promise<void> {
     if (this.filled === 0) this.firstStep = step;
     this.backend.copy(loss, this.ring, 1, 0, this.filled);
+    this.backend.copy(flag.tensor, this.ring, 1, flag.index, this.size + this.filled);
     this.filled++;
     if (this.filled < this.size) return Promise.resolve();
     const previous = this.pending;
@@ -47,10 +56,13 @@ export class LossRing {
 
   /** The copy into a staging buffer is recorded now (before later steps overwrite the ring); only the mapping waits. */
   private readBack(): Promise<void> {
-    const { firstStep, filled } = this;
+    const { firstStep, filled, size } = this;
     this.filled = 0;
     const previous = this.pending;
     const read = this.backend.read(this.ring);
-    return Promise.all([read, previous]).then(([values]) => this.onLosses(firstStep, (values as Float32Array).slice(0, filled)));
+    return Promise.all([read, previous]).then(([values]) => {
+      const all = values as Float32Array;
+      this.onLosses(firstStep, all.slice(0, filled), all.slice(size, size + filled));
+    });
   }
 }

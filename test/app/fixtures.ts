@@ -1,7 +1,9 @@
 // A tiny labelled corpus for end-to-end tests: the first clips of each emotion of three actors of the demo
 // subset shipped in data/, linked into a scratch folder (RAVDESS names, so labels and actors come along).
-import { mkdirSync, readdirSync, symlinkSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
+import { readModelFolder } from '../../src/app/model-folder.js';
+import type { EpochRecord } from '../../src/app/run-files.js';
 import { PACKAGE_ROOT } from '../../src/gpu/shaders.js';
 import { scratchFolder } from '../audio/fixtures.js';
 
@@ -19,3 +21,14 @@ export function tinyCorpus(actors = [1, 2, 3], perActor = 8): string {
   }
   return root;
 }
+
+/** A run's metrics.jsonl without the timings, which differ between runs. */
+export const metrics = (dir: string) =>
+  readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((line) => {
+    const { seconds: _seconds, ...record } = JSON.parse(line) as EpochRecord;
+    return record;
+  });
+
+/** Every tensor of a model folder as raw bytes, by name. */
+export const weightBytes = (dir: string) =>
+  Object.fromEntries([...readModelFolder(dir).tensors].map(([name, t]) => [name, Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength).toString('base64')]));

@@ -2,43 +2,32 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Interrupted } from '../../src/app/events.js';
-import { readModelFolder } from '../../src/app/model-folder.js';
 import { train, type TrainOptions } from '../../src/app/train.js';
-import type { EpochRecord, RunInfo } from '../../src/app/run-files.js';
+import type { RunInfo } from '../../src/app/run-files.js';
 import { scratchFolder } from '../audio/fixtures.js';
 import { backends } from '../helpers/backends.js';
-import { tinyCorpus } from './fixtures.js';
+import { metrics, tinyCorpus, weightBytes } from './fixtures.js';
 
 const webgpu = backends.find((b) => b.kind === 'webgpu')!.backend;
 const suite = webgpu ? describe : describe.skip;
-
-const metrics = (dir: string) =>
-  readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((line) => {
-    const { seconds: _seconds, ...record } = JSON.parse(line) as EpochRecord;
-    return record;
-  });
-
-/** Every tensor of a model folder as raw bytes, by name. */
-const weightBytes = (dir: string) =>
-  Object.fromEntries([...readModelFolder(dir).tensors].map(([name, t]) => [name, Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength).toString('base64')]));
 
 suite('train (webgpu)', () => {
   const data = tinyCorpus();
   const scratch = scratchFolder();
   const settings: TrainOptions = { data: [data], frames: 32, batchSize: 8, epochs: 3, patience: 0, valActors: [3], cacheDir: join(scratch, 'cache'), backend: webgpu! };
 
-  it('an interrupted run resumes to the same weights, metrics and best model as an uninterrupted one', async () => {
-    const whole = join(scratch, 'whole');
-    await train({ ...settings, out: whole });
+  it.each(['', 'specaugment,mixup'])('an interrupted run (augment "%s") resumes to the same weights, metrics and best model as an uninterrupted one', async (augment) => {
+    const whole = join(scratch, `whole-${augment}`);
+    await train({ ...settings, augment, out: whole });
 
-    const parted = join(scratch, 'parted');
+    const parted = join(scratch, `parted-${augment}`);
     const controller = new AbortController();
     let steps = 0;
     // 2 steps per epoch: stopping after the 3rd is in the middle of the second epoch.
     const onEvent: TrainOptions['onEvent'] = (event) => {
       if (event.type === 'step' && ++steps === 3) controller.abort();
     };
-    await expect(train({ ...settings, out: parted, signal: controller.signal, onEvent })).rejects.toThrow(Interrupted);
+    await expect(train({ ...settings, augment, out: parted, signal: controller.signal, onEvent })).rejects.toThrow(Interrupted);
     expect(metrics(parted)).toHaveLength(1);
     await train({ resume: parted, backend: webgpu!, cacheDir: settings.cacheDir });
 
@@ -46,6 +35,13 @@ suite('train (webgpu)', () => {
     expect(weightBytes(join(parted, 'best'))).toEqual(weightBytes(join(whole, 'best')));
     expect(metrics(parted)).toEqual(metrics(whole));
     expect(metrics(whole)).toHaveLength(3);
+  });
+
+  it('augmentation changes what the model is trained on, and only the feature augmentations are accepted', async () => {
+    const plain = metrics(join(scratch, 'whole-'));
+    const augmented = metrics(join(scratch, 'whole-specaugment,mixup'));
+    expect(augmented[0].trainLoss).not.toBe(plain[0].trainLoss);
+    await expect(train({ ...settings, augment: 'noise', out: join(scratch, 'noise') })).rejects.toThrow(/noise: train applies the feature augmentations/);
   });
 
   it('writes the split, settings and evaluation, and the second run reads its features from the cache', async () => {

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { AudioDecodeError, decodeAudio, readAudio } from '../../src/audio/index.js';
 import { hasSharedData, RAVDESS_FLAC } from './fixtures.js';
+import { constantFlac } from './flac-builder.js';
 import { mixToMono, testSignal } from './wav-builder.js';
 
 const STEREO_24 = fileURLToPath(new URL('../fixtures/audio/stereo-24bit.flac', import.meta.url));
@@ -41,6 +42,29 @@ describe('FLAC decoding (generated fixture)', () => {
     }
     // The decoder still works after those failures.
     expect((await decodeAudio(bytes, 'ok.flac')).samples.length).toBe(500);
+  });
+});
+
+describe('FLAC sizes checked before decoding (constant-subframe streams from flac-builder.ts)', () => {
+  it('decodes a generated stream: every sample is the constant, in the mono mix', async () => {
+    const clip = await decodeAudio(constantFlac({ channels: 2, blockSize: 4096, frames: 200, sampleRate: 16000, value: 1000 }), 'const.flac');
+    expect([clip.samples.length, clip.sampleRate]).toEqual([4096 * 200, 16000]);
+    expect(clip.samples.every((x) => x === 1000 / 32768)).toBe(true);
+  });
+
+  it('refuses a STREAMINFO sample count over the limit without decoding', async () => {
+    const bomb = constantFlac({ channels: 8, blockSize: 65536, frames: 2, sampleRate: 48000, value: 1, totalSamples: 2 ** 36 - 1 });
+    await expect(decodeAudio(bomb, 'claims.flac')).rejects.toThrow(
+      new AudioDecodeError('claims.flac', 'STREAMINFO declares 68719476735 samples × 8 channels, over the limit of 134217728 decoded values'),
+    );
+  });
+
+  it('refuses a 10 KB stream whose frames hold 157 million samples (total unknown) without decoding', async () => {
+    const bomb = constantFlac({ channels: 8, blockSize: 65536, frames: 300, sampleRate: 48000, value: 1, totalSamples: 0 });
+    expect(bomb.length).toBeLessThan(11_000);
+    await expect(decodeAudio(bomb, 'bomb.flac')).rejects.toThrow(
+      new AudioDecodeError('bomb.flac', 'frames hold 157286400 samples in all channels, over the limit of 134217728 decoded values'),
+    );
   });
 });
 

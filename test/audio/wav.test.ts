@@ -103,7 +103,7 @@ describe('WAV decoding', () => {
   it.each([
     ['A-law', 'toALaw'],
     ['mu-law', 'toMuLaw'],
-  ] as const)('expands %s through wavefile (within the coarsest companding step, 1/32)', async (_, encode) => {
+  ] as const)('expands %s encoded by wavefile, an independent encoder (within the coarsest companding step, 1/32)', async (_, encode) => {
     const signal = testSignal(FRAMES, 1);
     const wav = new wavefile.WaveFile();
     wav.fromScratch(1, RATE, '16', Int16Array.from(signal[0], (x) => Math.round(x * 32767)));

@@ -1,10 +1,12 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { AudioDecodeError, listZipAudio, readAudio, readZipMember, zipSource } from '../../src/audio/index.js';
+import { MAX_MEMBER_BYTES } from '../../src/audio/zip.js';
 import { hasSharedData, RAVDESS_FLAC, RAVDESS_ZIP_01, scratchFolder } from './fixtures.js';
 import { buildWav, encodeFrames, testSignal } from './wav-builder.js';
+import { zipOf } from './zip-builder.js';
 
 const signal = testSignal(400, 1);
 const wav = buildWav({ formatTag: 1, channels: 1, sampleRate: 8000, bitsPerSample: 16, data: encodeFrames(signal, 'pcm16') });
@@ -70,6 +72,81 @@ describe('zip archives (generated)', () => {
   it('names a missing archive', async () => {
     const path = join(folder, 'absent.zip');
     await expect(listZipAudio(path)).rejects.toThrow(`${path}: cannot read file: ENOENT`);
+  });
+});
+
+/** The offset of the first central directory entry of an archive from fflate (found by its signature). */
+function centralEntry(bytes: Uint8Array, index = 0): number {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const end = bytes.length - 22;
+  let at = view.getUint32(end + 16, true);
+  for (let i = 0; i < index; i++) at += 46 + view.getUint16(at + 28, true) + view.getUint16(at + 30, true) + view.getUint16(at + 32, true);
+  return at;
+}
+
+describe('zip archives that lie about their members', () => {
+  const folder = scratchFolder();
+  const write = (name: string, bytes: Uint8Array) => {
+    const path = join(folder, name);
+    writeFileSync(path, bytes);
+    return path;
+  };
+  const patched = (patch: (view: DataView, entry: number) => void) => {
+    const bytes = zipSync({ 'a.wav': [wav, { level: 9 }] });
+    patch(new DataView(bytes.buffer), centralEntry(bytes));
+    return bytes;
+  };
+
+  it('refuses a real zip bomb (8 MiB of zeros in 8 KB) before inflating it', async () => {
+    const bytes = zipSync({ 'bomb.wav': [new Uint8Array(8 * 2 ** 20), { level: 9 }] });
+    expect(bytes.length).toBeLessThan(10_000);
+    const path = write('bomb.zip', bytes);
+    await expect(readZipMember(path, 'bomb.wav')).rejects.toThrow(/^.*bomb\.zip:bomb\.wav: zip bomb\? member inflates \d+ bytes to 8388608, over 100 times$/);
+  });
+
+  it('refuses a declared uncompressed size over the limit, and one the data cannot hold', async () => {
+    const huge = write('huge.zip', patched((view, entry) => view.setUint32(entry + 24, MAX_MEMBER_BYTES + 1, true)));
+    await expect(readZipMember(huge, 'a.wav')).rejects.toThrow(new AudioDecodeError(`${huge}:a.wav`, `zip member is ${MAX_MEMBER_BYTES + 1} bytes uncompressed, over the limit of ${MAX_MEMBER_BYTES}`));
+    const stored = zipSync({ 'a.wav': [wav, { level: 0 }] });
+    new DataView(stored.buffer).setUint32(centralEntry(stored) + 24, wav.length + 1, true);
+    const lying = write('lying.zip', stored);
+    await expect(readZipMember(lying, 'a.wav')).rejects.toThrow(`stored member of ${wav.length} bytes says it holds ${wav.length + 1}`);
+  });
+
+  it('refuses members whose data would overlap another member or the directory (overlapping-entry bombs)', async () => {
+    const grown = write('grown.zip', patched((view, entry) => view.setUint32(entry + 20, 0x7ffffff0, true)));
+    await expect(listZipAudio(grown)).rejects.toThrow(new AudioDecodeError(grown, 'corrupt zip: member "a.wav" overlaps the central directory'));
+    const two = zipSync({ 'a.wav': [wav, { level: 0 }], 'b.wav': [wav, { level: 0 }] });
+    const view = new DataView(two.buffer);
+    view.setUint32(centralEntry(two, 1) + 42, 0, true); // b.wav's entry points at a.wav's local header
+    const shared = write('shared.zip', two);
+    await expect(listZipAudio(shared)).rejects.toThrow(/^.*shared\.zip: corrupt zip: member "(a|b)\.wav" overlaps "(a|b)\.wav"$/);
+  });
+
+  it('refuses an entry count the central directory cannot hold', async () => {
+    const bytes = zipSync({ 'a.wav': wav });
+    new DataView(bytes.buffer).setUint16(bytes.length - 22 + 10, 5000, true);
+    const path = write('count.zip', bytes);
+    await expect(listZipAudio(path)).rejects.toThrow(/corrupt zip: 5000 entries cannot fit a \d+-byte central directory/);
+  });
+});
+
+describe('zip member names: any Unicode, spaces, quotes, and paths that climb out', () => {
+  const folder = scratchFolder();
+  const names = ['Actor 01/ça va "quoted".wav', '情感/快乐 😀.wav', "it's/a b.wav", '../../escape.wav', '/absolute/x.wav', 'C:\\windows\\y.wav', '__proto__.wav', 'constructor/toString.wav'];
+  const archive = join(folder, 'names "and" ünïcode.zip');
+
+  it('lists and reads every member in place, without writing anything to disk', async () => {
+    // zipOf, not fflate's zipSync, which keeps members in a plain object and cannot hold "__proto__".
+    writeFileSync(archive, zipOf(names.map((name) => [name, wav] as const)));
+    const before = readdirSync(folder);
+    expect(await listZipAudio(archive)).toEqual([...names].sort());
+    for (const name of names) {
+      const clip = await readAudio(zipSource(archive, name));
+      expect([clip.source, clip.samples.length]).toEqual([`${archive}:${name}`, 400]);
+    }
+    expect(readdirSync(folder)).toEqual(before);
+    expect(existsSync(join(folder, '..', 'escape.wav'))).toBe(false);
   });
 });
 

@@ -105,6 +105,26 @@ suite('ser-gpu train / evaluate / predict (webgpu)', () => {
   });
 });
 
+suite('the shipped model (webgpu)', () => {
+  it.skipIf(!hasSharedData)('predict without --model answers for a zip member of the original 48 kHz WAVs and a FLAC', () => {
+    const member = `${RAVDESS_ZIP_01}:Actor_01/03-01-05-01-01-01-01.wav`;
+    const r = serGpu('predict', member, join(data, 'Actor_02'), '--json');
+    expect(r.status).toBe(0);
+    const predictions = JSON.parse(r.stdout) as { file: string; emotion: string; probabilities: Record<string, number> }[];
+    expect(predictions.map((p) => p.file)).toContain(member);
+    expect(predictions).toHaveLength(9);
+    for (const p of predictions) expect(Object.values(p.probabilities).reduce((a, b) => a + b)).toBeCloseTo(1, 5);
+    const text = serGpu('predict', member);
+    expect(text.stdout).toMatch(/03-01-05-01-01-01-01\.wav: (neutral|calm|happy|sad|angry|fearful|disgust|surprised) \(/);
+  });
+
+  it('predict names an archive member that is not there', () => {
+    const r = serGpu('predict', `${RAVDESS_ZIP_01}:Actor_01/nothing.wav`);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/Actor_01\.zip: no audio member Actor_01\/nothing\.wav/);
+  });
+});
+
 describe('usage errors exit 2 and name the flag, before any GPU work', () => {
   it.each([
     [['train', '--epochs', '0'], /--epochs must be a whole number >= 1, got 0/],
@@ -117,6 +137,8 @@ describe('usage errors exit 2 and name the flag, before any GPU work', () => {
     [['predict', '/no/such.wav'], /inputs: \/no\/such.wav does not exist/],
     [['predict', 'x.wav', '--segments', '0'], /does not exist|--segments must be a number > 0/],
     [['train', '--optimizer', 'rmsprop'], /Invalid values:[\s\S]*optimizer/],
+    [['train', '--augment', 'noise'], /--augment: noise: train applies the feature augmentations \(specaugment, mixup\)/],
+    [['train', '--augment', 'mixup:alpha=x'], /--augment: .*alpha = "x" is not a number/],
   ])('ser-gpu %j', (args, message) => {
     const r = serGpu(...(args as string[]));
     expect(r.stderr).toMatch(message);

@@ -2,8 +2,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { labelVocabulary, RAVDESS_EMOTIONS, scanCorpus, type CorpusItem } from '../../src/data/index.js';
+import { labelVocabulary, loadCorpus, RAVDESS_EMOTIONS, scanCorpus, type CorpusItem, type LoadFailure } from '../../src/data/index.js';
+import { InvalidFileError } from '../../src/io/errors.js';
 import { hasSharedData, RAVDESS_FLAC, RAVDESS_ZIP_01, RAVDESS_ZIP_02, scratchFolder } from '../audio/fixtures.js';
+import { buildWav, encodeFrames, testSignal } from '../audio/wav-builder.js';
 
 // Scanning never decodes, so placeholder bytes stand in for audio here.
 function touch(root: string, ...paths: string[]): void {
@@ -78,9 +80,9 @@ describe('scanCorpus on generated folders', () => {
     touch(corpus, 'a.wav', 'notes.txt');
     writeFileSync(join(corpus, 'bad.csv'), 'path,label\na.wav\n');
     const csv = join(corpus, 'bad.csv');
-    await expect(scanCorpus([csv])).rejects.toThrow(`${csv}:2: expected "path,label[,actor]", got "a.wav"`);
-    await expect(scanCorpus([join(corpus, 'notes.txt')])).rejects.toThrow('is not a folder, .zip, .csv or audio file');
-    await expect(scanCorpus([join(corpus, 'absent')])).rejects.toThrow('ENOENT');
+    await expect(scanCorpus([csv])).rejects.toThrow(`${csv}: line 2: expected "path,label[,actor]", got "a.wav"`);
+    await expect(scanCorpus([join(corpus, 'notes.txt')])).rejects.toThrow(new InvalidFileError(join(corpus, 'notes.txt'), 'not a folder, .zip, .csv or audio file'));
+    await expect(scanCorpus([join(corpus, 'absent')])).rejects.toThrow(new InvalidFileError(join(corpus, 'absent'), 'cannot read file: ENOENT'));
   });
 
   it('accepts single audio files and lists each source once', async () => {
@@ -115,5 +117,48 @@ describe.skipIf(!hasSharedData)('scanCorpus on the real RAVDESS data (needs ../s
     expect(forward[0].source).toBe(`${RAVDESS_ZIP_01}:Actor_01/03-01-01-01-01-01-01.wav`);
     expect(forward[0]).toMatchObject({ label: 0, labelName: 'neutral', actor: 1 });
     expect(await scanCorpus([RAVDESS_ZIP_02, RAVDESS_ZIP_01])).toEqual(forward);
+  });
+});
+
+describe('file names with any Unicode, spaces and quotes, in folders, zips and CSVs', () => {
+  const root = scratchFolder();
+  const wav = buildWav({ formatTag: 1, channels: 1, sampleRate: 16000, bitsPerSample: 16, data: encodeFrames(testSignal(300, 1), 'pcm16') });
+  const folder = join(root, 'Ünïcode "quoted" folder', "it's 情感");
+  const names = ['ça va.wav', ' leading space.wav', 'emoji 😀, comma.wav', 'say "hi".wav'];
+  mkdirSync(folder, { recursive: true });
+  for (const name of names) writeFileSync(join(folder, name), wav);
+  const archive = join(root, 'archive ü "q".zip');
+  writeFileSync(archive, zipSync({ 'Ängstlich/ça va "x".wav': wav, '快乐/a b.wav': wav }));
+  const quote = (text: string) => `"${text.replaceAll('"', '""')}"`;
+
+  it('scans a folder, an archive and a CSV that names them (quoted, with "" and commas), and decodes every clip', async () => {
+    const csv = join(root, 'labels ü.csv');
+    const relative = (name: string) => join('Ünïcode "quoted" folder', "it's 情感", name);
+    writeFileSync(
+      csv,
+      ['path,label', ...names.map((name, i) => `${quote(relative(name))} , ${quote(`label ${i}, "é"`)}`), `${quote('archive ü "q".zip:快乐/a b.wav')},zip label`].join('\n'),
+    );
+    const fromCsv = await scanCorpus([csv]);
+    expect(fromCsv.map((item) => [item.source, item.labelName])).toEqual(
+      [
+        ...names.map((name, i) => [join(folder, name), `label ${i}, "é"`]),
+        [`${archive}:快乐/a b.wav`, 'zip label'],
+      ].sort((a, b) => (a[0] < b[0] ? -1 : 1)),
+    );
+    const scanned = await scanCorpus([root]);
+    expect(scanned.map((item) => [item.source, item.labelName])).toEqual(names.map((name) => [join(folder, name), "it's 情感"]).sort());
+    const zipped = await scanCorpus([archive]);
+    expect(zipped.map((item) => [item.source, item.labelName])).toEqual([
+      [`${archive}:Ängstlich/ça va "x".wav`, 'Ängstlich'],
+      [`${archive}:快乐/a b.wav`, '快乐'],
+    ]);
+    const errors: LoadFailure[] = [];
+    const decoded: string[] = [];
+    for await (const { clip } of loadCorpus([...scanned, ...zipped], { onError: (failure) => errors.push(failure), threads: 1 })) {
+      expect(clip.samples.length).toBe(300);
+      decoded.push(clip.source);
+    }
+    expect(errors).toEqual([]);
+    expect(decoded).toEqual([...scanned, ...zipped].map((item) => item.source));
   });
 });

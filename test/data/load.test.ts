@@ -60,6 +60,19 @@ describe.each([0, 2])('loadCorpus with %i decoding threads', (threads) => {
     expect(errors).toEqual([]); // abandoned: never reported, and no unhandled rejection either
   });
 
+  it('reports a decoded clip that the caller\'s check refuses like a decoding failure, and yields the rest', async () => {
+    const items = await scanCorpus([root]);
+    const errors: LoadFailure[] = [];
+    const kept: string[] = [];
+    const check = (clip: { samples: Float32Array }) => (clip.samples.length < 150 ? `only ${clip.samples.length} samples` : null);
+    for await (const { item } of loadCorpus(items, { onError: (failure) => errors.push(failure), threads, check })) kept.push(item.source);
+    expect(kept).toEqual([join(angry, 'b.wav'), join(angry, 'd.wav')]);
+    expect(errors.map(({ source, error }) => [source, error instanceof AudioDecodeError, error.message])).toEqual([
+      [join(angry, 'a.wav'), true, `${join(angry, 'a.wav')}: only 100 samples`],
+      [corrupt, true, `${corrupt}: truncated WAV: data chunk says 600 bytes, only 156 present`],
+    ]);
+  });
+
   it('yields nothing for no items', async () => {
     expect(await loadAll([], threads)).toEqual({ clips: [], errors: [] });
   });

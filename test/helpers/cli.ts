@@ -5,10 +5,15 @@ import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../../src/gpu/shaders.js';
 
 export function serGpu(...args: string[]) {
+  return serGpuWithInput(undefined, ...args);
+}
+
+/** serGpu with `input` written to its stdin. */
+export function serGpuWithInput(input: Uint8Array | undefined, ...args: string[]) {
   const result = spawnSync(
     process.execPath,
     ['--require', join(PACKAGE_ROOT, 'test/cli/report-loaded.cjs'), '--import', 'tsx', join(PACKAGE_ROOT, 'src/cli/main.ts'), ...args],
-    { cwd: PACKAGE_ROOT, encoding: 'utf8', env: { ...process.env, XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR ?? '/tmp' } },
+    { cwd: PACKAGE_ROOT, encoding: 'utf8', input, maxBuffer: 64 * 2 ** 20, env: { ...process.env, XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR ?? '/tmp' } },
   );
   const loaded = JSON.parse(/LOADED:(.*)/.exec(result.stderr)?.[1] ?? 'null') as string[] | null;
   return { ...result, loaded };

@@ -22,10 +22,10 @@ const normalization = { mean: [1, -2, 0.5, 0, 3, -1], std: [2, 0.5, 1, 1.5, 4, 1
 const clipOf = (frames: number, seed: number) => ({ values: Float32Array.from({ length: BANDS * frames }, (_, i) => Math.sin(i * 0.7 + seed) * 3), frames });
 
 describeBackends('EmotionClassifier', (backend) => {
-  it('averages the softmax of the eval-mode logits over each clip\'s windows (1, 2 and 4 windows)', async () => {
+  it('averages the softmax of the eval-mode logits over each clip\'s windows (0-padded, centre, 2 and 4 windows)', async () => {
     const model = new Model(backend, SPEC, { seed: 5 });
     const classifier = new EmotionClassifier(backend, model, { features: featureConfig({ nMels: BANDS }), labels: LABELS, frames: WIDTH, normalization }, { batchSize: 3 });
-    const clips = [clipOf(7, 1), clipOf(15, 2), clipOf(31, 3)];
+    const clips = [clipOf(7, 1), clipOf(12, 2), clipOf(15, 3), clipOf(31, 4)];
     const got = await classifier.probabilities(clips);
     const invStd = normalization.std.map((s) => Math.fround(1 / s));
     for (const [c, clip] of clips.entries()) {

@@ -1,16 +1,18 @@
 import { expect, it } from 'vitest';
 import { copyWindow, windowStarts } from '../../src/infer/windows.js';
 
-it('a clip no longer than the window is one window at 0', () => {
+it('a clip up to a quarter longer than the window is its centre window; a shorter one starts at 0', () => {
   expect(windowStarts(1, 188)).toEqual([0]);
   expect(windowStarts(188, 188)).toEqual([0]);
+  expect(windowStarts(219, 188)).toEqual([15]);
+  expect(windowStarts(235, 188)).toEqual([23]);
 });
 
 it('longer clips get windows half a window apart, the last one ending with the clip', () => {
-  expect(windowStarts(189, 188)).toEqual([0, 1]);
+  expect(windowStarts(236, 188)).toEqual([0, 48]);
   expect(windowStarts(376, 188)).toEqual([0, 94, 188]);
   expect(windowStarts(400, 188)).toEqual([0, 94, 188, 212]);
-  for (const frames of [189, 250, 333, 1000]) {
+  for (const frames of [126, 250, 333, 1000]) {
     const starts = windowStarts(frames, 100);
     expect(starts[starts.length - 1] + 100).toBe(frames);
     for (let i = 1; i < starts.length; i++) expect(starts[i] - starts[i - 1]).toBeLessThanOrEqual(50);

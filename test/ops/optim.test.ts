@@ -1,4 +1,4 @@
-import { expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Backend } from '../../src/backend/types.js';
 import { Optimizer, OptimizerReference, scheduledLr, type AdamConfig, type OptimizerOptions, type SgdConfig } from '../../src/ops/optim.js';
 import type { Tensor } from '../../src/tensor.js';
@@ -142,6 +142,83 @@ describeBackends('optimisers vs torch.optim trajectories', (backend) => {
       reference.step(g);
     }
     for (const [j, { param }] of slots.entries()) expectClose(await param.read(), reference.params[j], TOL, `param${j}`);
+  });
+
+  // The guard's flag against the host's Number.isFinite over the loss and the squared gradient norm.
+  describe('guard: a step whose loss or gradient norm is not finite is skipped on the device', () => {
+    const guardCases: [string, number, number | null][] = [
+      ['finite', 0.7, null],
+      ['NaN loss', NaN, null],
+      ['infinite loss', Infinity, null],
+      ['a NaN gradient', 0.7, NaN],
+      ['an infinite gradient', 0.7, -Infinity],
+      ['a gradient norm that overflows f32', 0.7, 3e19],
+    ];
+    for (const name of ['sgd_nesterov_wd', 'adamw_warmup_cosine_clip', 'adam']) {
+      for (const [what, lossValue, badGrad] of guardCases) {
+        it(`${name}, ${what}`, async () => {
+          const { slots, optimizer: plain } = setUp(backend, name);
+          const [config, opts] = split(CASES[name]);
+          const twins = init.map(({ data, shape }) => ({ param: backend.upload(data, shape), grad: backend.zeros(shape) }));
+          const guarded = new Optimizer(backend, twins, config, { ...opts, guard: true });
+          const loss = backend.upload([lossValue], [1]);
+          for (let t = 0; t < 2; t++) {
+            feed(backend, slots, t);
+            feed(backend, twins, t);
+            plain.step();
+            guarded.step(loss === null ? undefined : backend.upload([0.5], [1]));
+          }
+          const before = await Promise.all(twins.map(({ param }) => param.read()));
+          const stateBefore = await guarded.exportState();
+          feed(backend, twins, 2);
+          feed(backend, slots, 2);
+          if (badGrad !== null) {
+            const g = Float32Array.from(at(grads[1].data, 1, 2));
+            g[g.length - 1] = badGrad;
+            write(backend, twins[1].grad, g);
+          }
+          guarded.step(loss);
+          plain.step();
+          const { tensor, index } = guarded.nonFiniteFlag;
+          // The squared norm is summed in f32: 3e19² overflows there.
+          const skipped = !(Number.isFinite(lossValue) && (badGrad === null || Number.isFinite(Math.fround(badGrad * badGrad))));
+          expect((await tensor.read())[index]).toBe(skipped ? 1 : 0);
+          const stateAfter = await guarded.exportState();
+          expect(stateAfter.step).toBe(3);
+          for (const [j, { param }] of twins.entries()) {
+            // Skipped: nothing moved. Applied: exactly the unguarded optimizer's update.
+            const want = skipped ? before[j] : await slots[j].param.read();
+            expect(Array.from(await param.read()), `param${j}`).toEqual(Array.from(want));
+            if (skipped) for (const k of Object.keys(stateBefore.slots[j])) expect(Array.from(stateAfter.slots[j][k]), `${k}${j}`).toEqual(Array.from(stateBefore.slots[j][k]));
+          }
+          for (const t of [...slots, ...twins]) t.param.dispose(), t.grad.dispose();
+          plain.dispose();
+          guarded.dispose();
+        });
+      }
+    }
+
+    it('revertIfSkipped restores the backup bit for bit after a skipped step only', async () => {
+      const param = backend.upload([0.5, -0.25], [2]);
+      const grad = backend.upload([0.1, 0.2], [2]);
+      const optimizer = new Optimizer(backend, [{ param, grad }], { kind: 'sgd', lr: 0.1 }, { guard: true });
+      const backup = backend.upload(Uint32Array.of(7, 0x7fc00000, 3), [3], 'u32');
+      for (const [lossValue, want] of [[1, [1, 2, 3]], [NaN, [7, 0x7fc00000, 3]]] as const) {
+        const dst = backend.upload(Uint32Array.of(1, 2, 3), [3], 'u32');
+        optimizer.step(backend.upload([lossValue], [1]));
+        optimizer.revertIfSkipped(dst, backup);
+        expect(Array.from(await dst.read()), `loss ${lossValue}`).toEqual(want);
+        dst.dispose();
+      }
+      optimizer.dispose();
+    });
+
+    it('needs the loss', () => {
+      const param = backend.upload([0.5], [1]);
+      const optimizer = new Optimizer(backend, [{ param, grad: backend.zeros([1]) }], { kind: 'sgd', lr: 0.1 }, { guard: true });
+      expect(() => optimizer.step()).toThrow(/a guarded step needs the loss/);
+      optimizer.dispose();
+    });
   });
 });
 

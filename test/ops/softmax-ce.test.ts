@@ -5,6 +5,10 @@ import {
   softmaxCrossEntropyBackwardReference,
   softmaxCrossEntropyForward,
   softmaxCrossEntropyReference,
+  softmaxCrossEntropySoftBackward,
+  softmaxCrossEntropySoftBackwardReference,
+  softmaxCrossEntropySoftForward,
+  softmaxCrossEntropySoftReference,
 } from '../../src/ops/softmax-ce.js';
 import { describeBackends } from '../helpers/backends.js';
 import { expectClose } from '../helpers/expect-close.js';
@@ -101,6 +105,108 @@ it('the float64 backward matches finite differences of the float64 loss', () => 
     const z = Float64Array.from(c.logits.data);
     const lossAt = () => softmaxCrossEntropyReference(z, c.labels, c.N, c.K, c.weights, c.eps).loss;
     const grad = softmaxCrossEntropyBackwardReference(softmaxCrossEntropyReference(z, c.labels, c.N, c.K, c.weights, c.eps).probs, c.labels, c.N, c.K, c.weights, c.eps);
+    const fd = z.map((v, i) => {
+      z[i] = v + h;
+      const up = lossAt();
+      z[i] = v - h;
+      const down = lossAt();
+      z[i] = v;
+      return (up - down) / (2 * h);
+    });
+    expectClose(grad, fd, { atol: 1e-8, rtol: 1e-6 }, `${name} finite differences`);
+  }
+});
+
+// Probability targets (ce_soft.*): the same kernels' arithmetic with t' in place of the one-hot.
+const softCases = golden.names('ce_soft.').filter((n) => n.endsWith('.loss')).map((n) => n.slice('ce_soft.'.length, -'.loss'.length));
+
+function loadSoft(name: string) {
+  const p = `ce_soft.${name}`;
+  const logits = golden.get(`${p}.logits`);
+  const targets = golden.get(`${p}.targets`).data;
+  const weights = golden.names(`${p}.weights`).length ? golden.get(`${p}.weights`).data : null;
+  const [N, K] = logits.shape;
+  return { logits, targets, weights, N, K, eps: (golden.raw(`${p}.smoothing`).data as Float64Array)[0] };
+}
+
+function uploadSoft(backend: Backend, c: ReturnType<typeof loadSoft>) {
+  return {
+    logits: backend.upload(c.logits.data, c.logits.shape),
+    targets: backend.upload(c.targets, [c.N, c.K]),
+    opts: { classWeights: c.weights && backend.upload(c.weights, [c.K]), labelSmoothing: c.eps },
+  };
+}
+
+it('has the soft-target golden cases', () => expect(softCases.length).toBeGreaterThanOrEqual(7));
+
+describeBackends('softmax cross-entropy with probability targets vs torch.nn.functional.cross_entropy', (backend) => {
+  for (const name of softCases) {
+    it(name, async () => {
+      const c = loadSoft(name);
+      const t = uploadSoft(backend, c);
+      const { loss, probs } = softmaxCrossEntropySoftForward(backend, t.logits, t.targets, t.opts);
+      const dlogits = softmaxCrossEntropySoftBackward(backend, probs, t.targets, t.opts);
+      expectClose(await loss.read(), golden.get(`ce_soft.${name}.loss`).data, LOSS_TOL, `${name} loss`);
+      expectClose(await probs.read(), golden.get(`ce_soft.${name}.probs`).data, PROBS_TOL, `${name} probs`);
+      expectClose(await dlogits.read(), golden.get(`ce_soft.${name}.dlogits`).data, gradTol(c.N), `${name} dlogits`);
+    });
+  }
+
+  it('one-hot targets give the integer-label loss and gradient', async () => {
+    const c = load('weights_smooth');
+    const onehot = new Float32Array(c.N * c.K);
+    c.labels.forEach((y, i) => (onehot[i * c.K + y] = 1));
+    const t = upload(backend, c);
+    // Without weights both means divide by N, so the two definitions coincide.
+    const opts = { labelSmoothing: c.eps };
+    const soft = softmaxCrossEntropySoftForward(backend, t.logits, backend.upload(onehot, [c.N, c.K]), opts);
+    const hard = softmaxCrossEntropyForward(backend, t.logits, t.labels, opts);
+    expectClose(await soft.loss.read(), await hard.loss.read(), LOSS_TOL, 'loss');
+    const dSoft = softmaxCrossEntropySoftBackward(backend, soft.probs, backend.upload(onehot, [c.N, c.K]), opts, backend.upload([2.5], [1]));
+    const dHard = softmaxCrossEntropyBackward(backend, hard.probs, t.labels, opts, backend.upload([2.5], [1]));
+    expectClose(await dSoft.read(), await dHard.read(), { atol: 2.5 * gradTol(c.N).atol, rtol: 2e-6 }, 'scaled dlogits');
+  });
+
+  it('[1500, 8] soft targets match the float64 reference', async () => {
+    const [N, K] = [1500, 8];
+    const logits = Float32Array.from({ length: N * K }, (_, i) => 4 * Math.sin(i * 0.37) + Math.cos(i * 1.3));
+    const targets = new Float32Array(N * K);
+    for (let i = 0; i < N; i++) {
+      const l = Math.fround(0.5 + 0.5 * Math.sin(i));
+      targets[i * K + (i % K)] += l;
+      targets[i * K + ((i * 3 + 1) % K)] += 1 - l;
+    }
+    const weights = Float32Array.from({ length: K }, (_, k) => 0.5 + (k % 5) * 0.3);
+    const opts = { classWeights: backend.upload(weights, [K]), labelSmoothing: 0.1 };
+    const tt = backend.upload(targets, [N, K]);
+    const { loss, probs } = softmaxCrossEntropySoftForward(backend, backend.upload(logits, [N, K]), tt, opts);
+    const dlogits = softmaxCrossEntropySoftBackward(backend, probs, tt, opts);
+    const ref = softmaxCrossEntropySoftReference(logits, targets, N, K, weights, 0.1);
+    expectClose(await loss.read(), [ref.loss], LOSS_TOL, 'loss');
+    expectClose(await probs.read(), ref.probs, PROBS_TOL, 'probs');
+    expectClose(await dlogits.read(), softmaxCrossEntropySoftBackwardReference(ref.probs, targets, N, K, weights, 0.1), gradTol(N), 'dlogits');
+  });
+
+  it('rejects soft targets of another shape', () => {
+    const logits = backend.upload(new Float32Array(16), [2, 8]);
+    expect(() => softmaxCrossEntropySoftForward(backend, logits, backend.upload(new Float32Array(8), [1, 8]))).toThrow(/f32 \[2, 8\]/);
+  });
+});
+
+it('the soft-target float64 reference agrees with torch and with finite differences', () => {
+  for (const name of softCases) {
+    const c = loadSoft(name);
+    const ref = softmaxCrossEntropySoftReference(c.logits.data, c.targets, c.N, c.K, c.weights, c.eps);
+    expectClose([ref.loss], golden.get(`ce_soft.${name}.loss`).data, { atol: 0, rtol: 1e-7 }, `${name} reference loss`);
+    const grad = softmaxCrossEntropySoftBackwardReference(ref.probs, c.targets, c.N, c.K, c.weights, c.eps);
+    expectClose(grad, golden.get(`ce_soft.${name}.dlogits`).data, { atol: 1e-12, rtol: 1e-7 }, `${name} reference dlogits`);
+  }
+  const h = 1e-6;
+  for (const name of ['mixup', 'dense_weights_smooth', 'batch1_weights_smooth']) {
+    const c = loadSoft(name);
+    const z = Float64Array.from(c.logits.data);
+    const lossAt = () => softmaxCrossEntropySoftReference(z, c.targets, c.N, c.K, c.weights, c.eps).loss;
+    const grad = softmaxCrossEntropySoftBackwardReference(softmaxCrossEntropySoftReference(z, c.targets, c.N, c.K, c.weights, c.eps).probs, c.targets, c.N, c.K, c.weights, c.eps);
     const fd = z.map((v, i) => {
       z[i] = v + h;
       const up = lossAt();

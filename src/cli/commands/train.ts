@@ -3,6 +3,7 @@ import type { Argv, CommandModule } from 'yargs';
 import type { TrainEvent } from '../../app/events.js';
 import { withBackend, type BackendArgs } from '../options.js';
 import { parseActorList } from '../../app/split-plan.js';
+import { trainAugmentConfig } from '../../app/recipe.js';
 import { featureConfig } from '../../features/config.js';
 import { existingInputs, integerFlag, numberFlag, parsedFlag, UsageError } from '../usage.js';
 import { featureOverrides, withFeatureOptions, type FeatureArgs } from './extract.js';
@@ -24,6 +25,8 @@ interface TrainArgs extends BackendArgs, FeatureArgs {
   patience?: number;
   frames?: number;
   seed?: number;
+  'on-nonfinite'?: 'stop' | 'skip';
+  augment?: string;
   'val-actors'?: string;
   'test-actors'?: string;
   folds?: number;
@@ -51,6 +54,8 @@ export function withTrainOptions<T>(yargs: Argv<T>): Argv<T & TrainArgs> {
     .option('patience', { type: 'number', describe: 'stop after this many epochs without a better validation UA; 0 = never [8]' })
     .option('frames', { type: 'number', describe: 'input window in frames (188 = 3 s at hop 256, 16 kHz) [188]' })
     .option('seed', { type: 'number', describe: '[1]' })
+    .option('augment', { type: 'string', describe: 'feature augmentations per batch on the GPU, e.g. "specaugment,mixup:alpha=0.4" (see README) [none]' })
+    .option('on-nonfinite', { choices: ['stop', 'skip'] as const, describe: 'a step with a NaN/Inf loss or gradient: stop (keeping the last checkpoint) or skip its batch [stop]' })
     .option('val-actors', { type: 'string', describe: 'validation actors, e.g. 17-20 [the last fifth]' })
     .option('test-actors', { type: 'string', describe: 'test actors, e.g. 1,2 [none]' })
     .option('folds', { type: 'number', describe: 'K-fold cross-validation by actor (nested validation)' })
@@ -80,6 +85,9 @@ export const trainCommand: CommandModule<object, TrainArgs> = {
       const result = await train({ ...options, signal: controller.signal, onEvent: (e: TrainEvent) => progress.update(e), command: `ser-gpu ${process.argv.slice(2).join(' ')}` });
       progress.stop();
       const lines = result.folds.map((f, i) => formatFoldLine(f.evaluation, result.folds.length > 1 ? i : null, f.bestEpoch));
+      for (const [i, f] of result.folds.entries()) {
+        if (f.skippedSteps?.length) lines.push(`${result.folds.length > 1 ? `fold ${i + 1}: ` : ''}skipped ${f.skippedSteps.length} step(s) with a non-finite loss or gradient: ${f.skippedSteps.map((s) => `epoch ${s.epoch} step ${s.step}`).join(', ')}`);
+      }
       if (result.folds.length > 1) {
         const { wa, ua } = result.summary;
         lines.push(`mean +- std over ${result.folds.length} folds: WA ${(100 * wa.mean).toFixed(1)} +- ${(100 * wa.std).toFixed(1)}%, UA ${(100 * ua.mean).toFixed(1)} +- ${(100 * ua.std).toFixed(1)}%`);
@@ -133,6 +141,8 @@ export function trainOptions(args: TrainArgs) {
     ...(args.patience !== undefined && { patience: args.patience }),
     ...(args.frames !== undefined && { frames: args.frames }),
     ...(args.seed !== undefined && { seed: args.seed }),
+    ...(args['on-nonfinite'] && { onNonFinite: args['on-nonfinite'] }),
+    ...(args.augment !== undefined && { augment: (parsedFlag('augment', args.augment, trainAugmentConfig), args.augment) }),
     ...(args['val-actors'] !== undefined && { valActors: parsedFlag('val-actors', args['val-actors'], parseActorList) }),
     ...(args['test-actors'] !== undefined && { testActors: parsedFlag('test-actors', args['test-actors'], parseActorList) }),
     ...(args.folds !== undefined && { folds: args.folds }),

@@ -1,5 +1,6 @@
 """Golden tensors for the fused softmax + cross-entropy (src/ops/softmax-ce.ts): loss, probs and dlogits of
-torch.nn.functional.cross_entropy(reduction='mean') with and without class weights and label smoothing.
+torch.nn.functional.cross_entropy(reduction='mean') with and without class weights and label smoothing, for
+integer labels (ce.*) and for probability targets [N, K] (ce_soft.*, as mixup makes them).
 
 Computed in float64 from float32 inputs, so the goldens carry no float32 error of their own. generate()
 also checks, numerically, the closed form the kernels implement against torch (see torch_semantics)."""
@@ -22,6 +23,15 @@ def closed_form(logits, labels, weights, eps):
     nll = -logp.gather(1, labels[:, None])[:, 0]
     smooth = -(logp * w).sum(1)
     return ((1 - eps) * (wy * nll).sum() + eps / logits.shape[1] * smooth.sum()) / wy.sum()
+
+
+def soft_closed_form(logits, targets, weights, eps):
+    """What torch computes for probability targets: smoothed targets t' = (1-eps) t + eps/K, each row's loss
+    -sum_k w_k t'_k logp_k, and the mean divides by N (not by summed weights, as for integer labels)."""
+    K = logits.shape[1]
+    w = torch.ones(K, dtype=logits.dtype) if weights is None else weights
+    t = (1 - eps) * targets + eps / K
+    return -(torch.log_softmax(logits, dim=1) * w * t).sum() / logits.shape[0]
 
 
 def extreme_logits(g):
@@ -55,6 +65,47 @@ def case(out, name, logits, labels, weights, eps):
     out[f"{prefix}.dlogits"] = f32(logits.grad)
 
 
+def soft_case(out, name, logits, targets, weights, eps):
+    logits = logits.to(torch.float32).to(torch.float64).requires_grad_(True)
+    targets = targets.to(torch.float32).to(torch.float64)
+    w = None if weights is None else weights.to(torch.float32).to(torch.float64)
+    loss = F.cross_entropy(logits, targets, weight=w, label_smoothing=eps, reduction="mean")
+    reference = soft_closed_form(logits.detach(), targets, w, eps)
+    assert torch.allclose(loss.detach(), reference, rtol=1e-12, atol=0), f"{name}: torch {loss.item()} != closed form {reference.item()}"
+    loss.backward()
+    prefix = f"ce_soft.{name}"
+    out[f"{prefix}.logits"] = f32(logits)
+    out[f"{prefix}.targets"] = f32(targets)
+    if w is not None:
+        out[f"{prefix}.weights"] = f32(w)
+    out[f"{prefix}.smoothing"] = np.array([eps])
+    out[f"{prefix}.loss"] = f32(loss.reshape(1))
+    out[f"{prefix}.probs"] = f32(torch.softmax(logits.detach(), dim=1))
+    out[f"{prefix}.dlogits"] = f32(logits.grad)
+
+
+def mixed_targets(g, n):
+    """Mixup's targets: lambda onehot(y_i) + (1 - lambda) onehot(y_perm(i)), lambda ~ Beta(0.4, 0.4)."""
+    labels = torch.randint(0, K, (n,), generator=g)
+    perm = torch.randperm(n, generator=g)
+    lam = torch.distributions.Beta(0.4, 0.4).sample((n,)).to(torch.float64)
+    onehot = F.one_hot(labels, K).to(torch.float64)
+    return lam[:, None] * onehot + (1 - lam[:, None]) * onehot[perm]
+
+
+def soft_cases(out, g, weights):
+    logits = torch.randn(32, K, generator=g, dtype=torch.float64) * 3
+    dense = torch.softmax(torch.randn(32, K, generator=g, dtype=torch.float64) * 2, dim=1)
+    mixed = mixed_targets(g, 32)
+    for suffix, t, w, eps in (("dense", dense, None, 0.0), ("mixup", mixed, None, 0.0), ("mixup_weights", mixed, weights, 0.0),
+                              ("mixup_smooth", mixed, None, 0.1), ("dense_weights_smooth", dense, weights, 0.2)):
+        soft_case(out, suffix, logits, t, w, eps)
+    extreme, extreme_labels = extreme_logits(g)
+    soft_case(out, "extreme_onehot", extreme, F.one_hot(extreme_labels, K).to(torch.float64), None, 0.0)
+    one = torch.randn(1, K, generator=g, dtype=torch.float64) * 2
+    soft_case(out, "batch1_weights_smooth", one, mixed[:1], weights, 0.3)
+
+
 def generate():
     g = torch.Generator().manual_seed(4321)
     out = {}
@@ -69,4 +120,5 @@ def generate():
     one = torch.randn(1, K, generator=g, dtype=torch.float64) * 2
     case(out, "batch1", one, torch.tensor([3]), None, 0.0)
     case(out, "batch1_weights_smooth", one, torch.tensor([3]), weights, 0.3)
+    soft_cases(out, torch.Generator().manual_seed(8765), weights)
     return out
