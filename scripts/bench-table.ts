@@ -54,12 +54,14 @@ for (const { r } of results) {
   ]));
 }
 
-// Kernel rows by name, in the first result's order.
-const names = [...new Set(results.flatMap(({ r }) => r.kernels.rows.map((k) => k.kernel)))];
+// Kernel rows by name (and shape, for a name a result times at several shapes), in the first result's order.
+const repeated = new Set(results.flatMap(({ r }) => r.kernels.rows.map((k) => k.kernel).filter((name, i, all) => all.indexOf(name) !== i)));
+const keyOf = (k: BenchResult['kernels']['rows'][number]) => (repeated.has(k.kernel) ? `${k.kernel} ${k.shape}` : k.kernel);
+const names = [...new Set(results.flatMap(({ r }) => r.kernels.rows.map(keyOf)))];
 lines.push('', row(['kernel', ...results.map(({ r }) => `${machineName(r)}, ${r.system.backend}`)]), row(Array(results.length + 1).fill('---')));
 for (const name of names) {
   lines.push(row([name, ...results.map(({ r }) => {
-    const k = r.kernels.rows.find((x) => x.kernel === name);
+    const k = r.kernels.rows.find((x) => keyOf(x) === name);
     if (!k) return '–';
     if (k.validation !== 'ok') return 'validation failed';
     if (k.kernel === DISPATCH_COST) return `${n(1000 * k.ms!.median)} µs`;
