@@ -14,7 +14,7 @@ import { packClips } from '../../src/features/batch.js';
 import { computeFeatures } from '../../src/features/index.js';
 import { PACKAGE_ROOT } from '../../src/gpu/shaders.js';
 import { clipDbReference } from '../../src/ops/augment-wave.js';
-import { bestOf, wallMs } from '../common.js';
+import { timeRepeats, wallMs } from '../../src/bench/measure.js';
 
 const args = await yargs(hideBin(process.argv))
   .option('clips', { type: 'number', default: 32, describe: 'clips in the batch' })
@@ -65,7 +65,8 @@ const ours: Record<string, number> = {};
 for (const name of names) {
   const config = parseAugment(name);
   let seed = 0;
-  ours[name] = await bestOf(
+  // The least of the repeats after a warm-up (bench/common.ts's bestOf, now src/bench/measure.ts).
+  ours[name] = (await timeRepeats(
     () =>
       wallMs(async () => {
         seed++;
@@ -81,7 +82,7 @@ for (const name of names) {
         }
       }),
     args.repeats,
-  );
+  )).min;
 }
 const adapter = backend.kind === 'webgpu' ? `${backend.adapter.description || backend.adapter.device} (${backend.adapter.isSoftware ? 'software' : 'hardware'})` : backend.name;
 await backend.destroy();

@@ -2,6 +2,7 @@
 // `ser-gpu --help` loads neither Dawn nor gpu.js.
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
+import { benchCommand } from './commands/bench.js';
 import { demoCommand } from './commands/demo.js';
 import { exportWebCommand } from './commands/export-web.js';
 import { extractCommand } from './commands/extract.js';
@@ -27,6 +28,7 @@ const cli = yargs(hideBin(process.argv))
   .command(listenCommand)
   .command(serveCommand)
   .command(exportWebCommand)
+  .command(benchCommand)
   .demandCommand(1, 'name a command; see --help')
   .strict()
   .fail((message, error, y) => {

@@ -1,4 +1,5 @@
-"""What the two reference timings (librosa_ref.py, torch_ref.py) share: arguments, decoding and the timed loop."""
+"""What the two feature peers of `ser-gpu bench --peers` (librosa_ref.py, torch_ref.py) share: arguments, decoding and
+the timed loop."""
 import argparse
 import time
 
@@ -35,7 +36,7 @@ def time_log_mel(log_mel, clips) -> dict:
     """The first call (lazy imports, cached tables, FFT plans) is timed apart, as the TypeScript side times
     its pipeline compilation apart; then every clip once."""
     start = time.perf_counter()
-    log_mel(clips[0])
+    first = log_mel(clips[0])
     warmup_s = time.perf_counter() - start
 
     start, cpu_start = time.perf_counter(), time.process_time()
@@ -45,4 +46,7 @@ def time_log_mel(log_mel, clips) -> dict:
     features_s = time.perf_counter() - start
     # CPU time of every thread: steadier than wall time when other work shares the machine.
     features_cpu_s = time.process_time() - cpu_start
-    return {"clips": len(clips), "warmup_s": warmup_s, "features_s": features_s, "features_cpu_s": features_cpu_s, "frames": frames}
+    # The first clip's [bands, frames] features, which ser-gpu checks against its own before using the timing.
+    first_values = [float(v) for v in first.reshape(-1)]
+    return {"clips": len(clips), "warmup_s": warmup_s, "features_s": features_s, "features_cpu_s": features_cpu_s, "frames": frames,
+            "first": first_values, "first_shape": list(first.shape)}

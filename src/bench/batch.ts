@@ -1,6 +1,6 @@
 // The benchmark's input: one batch of log-Mel-like examples [batch, 1, mels, frames] with labels, the same
 // for every peer, drawn from a seeded generator.
-import { mulberry32 } from '../../src/nn/init.js';
+import { mulberry32 } from '../nn/init.js';
 
 export interface BenchShape {
   batch: number;

@@ -1,8 +1,8 @@
 // What one benchmark row is made of, and the helpers its validation uses.
-import { expectClose } from '../../test/helpers/expect-close.js';
-import type { WebGpuBackend } from '../../src/backend/types.js';
-import type { Conv2dPass } from '../../src/ops/conv2d.js';
-import type { Tensor } from '../../src/tensor.js';
+import type { Backend, WebGpuBackend } from '../../backend/types.js';
+import { expectClose } from '../../expect-close.js';
+import type { Conv2dPass } from '../../ops/conv2d.js';
+import type { Tensor } from '../../tensor.js';
 
 /** One set-up of a kernel: inputs uploaded, ready to record. */
 export interface Instance {
@@ -18,14 +18,20 @@ export interface KernelCase {
   /** The benchmarked shape, as printed. */
   shape: string;
   /** Compute-bound kernels count floating-point operations, memory-bound ones the bytes they must move. */
-  work: { flops: number } | { bytes: number };
+  work: Work;
   /** The op's own tiling choice for the benchmarked shape; the pipeline keys when it exports none. */
   variant?: (backend: WebGpuBackend) => string;
   /** The same conv2d pass and shapes on TensorFlow.js (--tfjs), NCHW shapes. */
   tfjs?: { pass: Conv2dPass; input: number[]; weight: number[] };
   /** `small`: a shape whose float64 reference is quick, for validation; else the benchmarked one. */
-  setup(backend: WebGpuBackend, small: boolean): Instance;
+  setup(backend: Backend, small: boolean): Instance;
 }
+
+/**
+ * Compute rows also state the least bytes they must move (inputs read once, outputs written once): a row whose
+ * FLOPs per byte fall below the machine's balance is bound by bandwidth (the roofline), and measured against it.
+ */
+export type Work = { flops: number; bytes?: number } | { bytes: number };
 
 /** Deterministic uniform values in [-scale, scale) (mulberry32), so a failing validation repeats. */
 export function random(n: number, seed = 1, scale = 1): Float32Array {

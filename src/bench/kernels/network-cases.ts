@@ -1,35 +1,34 @@
 // Rows for the rest of the reference network's training step (ReLU backward, pooling, dense, softmax
-// cross-entropy, Adam), plus batchnorm and square matmuls.
-import type { WebGpuBackend } from '../../src/backend/types.js';
-import { activationBackward, activationBackwardReference } from '../../src/ops/activation.js';
-import { batchNormBackward, batchNormBackwardReference, batchNormForward, batchNormReference, batchNormTiling } from '../../src/ops/batchnorm.js';
-import { denseBackward, denseBackwardReference, denseForward, denseReference } from '../../src/ops/dense.js';
-import { matmul, matmulReference, matmulTiling } from '../../src/ops/matmul.js';
-import { Optimizer, OptimizerReference, type AdamConfig } from '../../src/ops/optim.js';
+// cross-entropy, Adam), plus batchnorm and square matmuls, at a given batch (32 on WebGPU: the model's).
+import type { Backend, WebGpuBackend } from '../../backend/types.js';
+import { activationBackward, activationBackwardReference } from '../../ops/activation.js';
+import { batchNormBackward, batchNormBackwardReference, batchNormForward, batchNormReference, batchNormTiling } from '../../ops/batchnorm.js';
+import { denseBackward, denseBackwardReference, denseForward, denseReference } from '../../ops/dense.js';
+import { matmul, matmulReference, matmulTiling } from '../../ops/matmul.js';
+import { Optimizer, OptimizerReference, type AdamConfig } from '../../ops/optim.js';
 import {
   globalAvgPoolBackward, globalAvgPoolBackwardReference, globalAvgPoolForward, globalAvgPoolReference,
   maxPool2dBackward, maxPool2dBackwardReference, maxPool2dForward, maxPool2dReference, type Pool2dParams,
-} from '../../src/ops/pool.js';
-import { softmaxCrossEntropyBackward, softmaxCrossEntropyBackwardReference, softmaxCrossEntropyForward, softmaxCrossEntropyReference } from '../../src/ops/softmax-ce.js';
+} from '../../ops/pool.js';
+import { softmaxCrossEntropyBackward, softmaxCrossEntropyBackwardReference, softmaxCrossEntropyForward, softmaxCrossEntropyReference } from '../../ops/softmax-ce.js';
 import { check, instance, random, readAll, size, type KernelCase } from './case.js';
-import { BATCH, LAYERS, SMALL_BATCH, layerShapes } from './conv-cases.js';
+import { LAYERS, SMALL_BATCH, layerShapes } from './conv-cases.js';
 
 const POOL: Pool2dParams = { kernelH: 2, kernelW: 2, strideH: 2, strideW: 2, padH: 0, padW: 0 };
 const CLASSES = 8;
 const FEATURES = LAYERS[3].O;
 
-const batchOf = (small: boolean) => (small ? SMALL_BATCH : BATCH);
 const bytes = (...counts: number[]) => ({ bytes: 4 * counts.reduce((a, b) => a + b, 0) });
 
 /** ReLU backward on a conv layer's output (the forward ReLU is fused into the conv). */
-export function reluCase(l: (typeof LAYERS)[number], name: string): KernelCase {
-  const n = size(layerShapes(l, BATCH).output);
+export function reluCase(l: (typeof LAYERS)[number], name: string, batch: number): KernelCase {
+  const n = size(layerShapes(l, batch).output);
   return {
     kernel: `${name} relu backward`,
-    shape: `[${layerShapes(l, BATCH).output}]`,
+    shape: `[${layerShapes(l, batch).output}]`,
     work: bytes(n, n, n),
     setup(backend, small) {
-      const shape = layerShapes(l, batchOf(small)).output;
+      const shape = layerShapes(l, (small ? SMALL_BATCH : batch)).output;
       const [y, dy] = [random(size(shape), 5), random(size(shape), 6)];
       const t = [backend.upload(y, shape), backend.upload(dy, shape)];
       return instance(t, () => [activationBackward(backend, 'relu', t[0], t[1])], async ([dx]) =>
@@ -38,11 +37,11 @@ export function reluCase(l: (typeof LAYERS)[number], name: string): KernelCase {
   };
 }
 
-export function maxPoolCases(l: (typeof LAYERS)[number], name: string): KernelCase[] {
-  const n = size(layerShapes(l, BATCH).output);
-  const shape = `[${layerShapes(l, BATCH).output}]`;
-  const inputs = (backend: WebGpuBackend, small: boolean) => {
-    const s = layerShapes(l, batchOf(small)).output;
+export function maxPoolCases(l: (typeof LAYERS)[number], name: string, batch: number): KernelCase[] {
+  const n = size(layerShapes(l, batch).output);
+  const shape = `[${layerShapes(l, batch).output}]`;
+  const inputs = (backend: Backend, small: boolean) => {
+    const s = layerShapes(l, (small ? SMALL_BATCH : batch)).output;
     const x = random(size(s), 7);
     return { s, x, t: backend.upload(x, s) };
   };
@@ -73,12 +72,12 @@ export function maxPoolCases(l: (typeof LAYERS)[number], name: string): KernelCa
   ];
 }
 
-function globalPoolCases(): KernelCase[] {
-  const shapeOf = (small: boolean) => layerShapes(LAYERS[3], batchOf(small)).output;
+function globalPoolCases(batch: number): KernelCase[] {
+  const shapeOf = (small: boolean) => layerShapes(LAYERS[3], (small ? SMALL_BATCH : batch)).output;
   const n = size(shapeOf(false));
   return [
     {
-      kernel: 'global avg pool forward', shape: `[${shapeOf(false)}]`, work: bytes(n, BATCH * FEATURES),
+      kernel: 'global avg pool forward', shape: `[${shapeOf(false)}]`, work: bytes(n, batch * FEATURES),
       setup(backend, small) {
         const s = shapeOf(small);
         const x = random(size(s), 9);
@@ -87,7 +86,7 @@ function globalPoolCases(): KernelCase[] {
       },
     },
     {
-      kernel: 'global avg pool backward', shape: `[${shapeOf(false)}]`, work: bytes(BATCH * FEATURES, n),
+      kernel: 'global avg pool backward', shape: `[${shapeOf(false)}]`, work: bytes(batch * FEATURES, n),
       setup(backend, small) {
         const s = shapeOf(small);
         const dy = random(s[0] * s[1], 10);
@@ -99,23 +98,23 @@ function globalPoolCases(): KernelCase[] {
   ];
 }
 
-function denseCases(): KernelCase[] {
-  const [N, I, O] = [BATCH, FEATURES, CLASSES];
-  const setup = (backend: WebGpuBackend) => {
+function denseCases(batch: number): KernelCase[] {
+  const [N, I, O] = [batch, FEATURES, CLASSES];
+  const setup = (backend: Backend) => {
     const h = { x: random(N * I, 11), w: random(O * I, 12), b: random(O, 13), dy: random(N * O, 14) };
     const t = { x: backend.upload(h.x, [N, I]), w: backend.upload(h.w, [O, I]), b: backend.upload(h.b, [O]), dy: backend.upload(h.dy, [N, O]) };
     return { h, t, owned: Object.values(t) };
   };
   return [
     {
-      kernel: 'dense forward', shape: `[${N},${I}]*[${O},${I}]ᵀ`, work: { flops: 2 * N * I * O },
+      kernel: 'dense forward', shape: `[${N},${I}]*[${O},${I}]ᵀ`, work: { flops: 2 * N * I * O, bytes: 4 * (N * I + O * I + O + N * O) },
       setup(backend) {
         const { h, t, owned } = setup(backend);
         return instance(owned, () => [denseForward(backend, t.x, t.w, t.b)], async ([y]) => check('dense forward', await y.read(), denseReference(h.x, h.w, h.b, N, I, O)));
       },
     },
     {
-      kernel: 'dense backward', shape: `[${N},${I}]*[${O},${I}]ᵀ`, work: { flops: 4 * N * I * O },
+      kernel: 'dense backward', shape: `[${N},${I}]*[${O},${I}]ᵀ`, work: { flops: 4 * N * I * O, bytes: 4 * (2 * N * I + 2 * O * I + N * O + O) },
       setup(backend) {
         const { h, t, owned } = setup(backend);
         return instance(owned, () => Object.values(denseBackward(backend, t.x, t.w, t.dy)), async (outs) => {
@@ -130,9 +129,9 @@ function denseCases(): KernelCase[] {
   ];
 }
 
-function crossEntropyCases(): KernelCase[] {
-  const [N, K] = [BATCH, CLASSES];
-  const setup = (backend: WebGpuBackend) => {
+function crossEntropyCases(batch: number): KernelCase[] {
+  const [N, K] = [batch, CLASSES];
+  const setup = (backend: Backend) => {
     const logits = random(N * K, 15, 4);
     const labels = Int32Array.from({ length: N }, (_, i) => (i * 5) % K);
     return { logits, labels, t: { logits: backend.upload(logits, [N, K]), labels: backend.upload(labels, [N], 'i32') } };
@@ -194,15 +193,15 @@ function adamCase(): KernelCase {
   };
 }
 
-function batchNormCases(): KernelCase[] {
+function batchNormCases(batch: number): KernelCase[] {
   const C = 16;
-  const shapeOf = (small: boolean) => [batchOf(small), C, 64, 188];
+  const shapeOf = (small: boolean) => [(small ? SMALL_BATCH : batch), C, 64, 188];
   const n = size(shapeOf(false));
   const variant = (backend: WebGpuBackend) => {
-    const t = batchNormTiling(backend.adapter.isSoftware, BATCH, 64 * 188);
+    const t = batchNormTiling(backend.adapter.isSoftware, batch, 64 * 188);
     return `${t.chunked ? 'chunked' : 'interleaved'} Ts=${t.Ts} Tn=${t.Tn}${t.chunked ? ` L=${t.L}` : ''}`;
   };
-  const setup = (backend: WebGpuBackend, small: boolean) => {
+  const setup = (backend: Backend, small: boolean) => {
     const s = shapeOf(small);
     const h = { x: random(size(s), 50, 3), dy: random(size(s), 51), gamma: random(C, 52), beta: random(C, 53), rm: new Float32Array(C), rv: new Float32Array(C).fill(1) };
     const t = { x: backend.upload(h.x, s), dy: backend.upload(h.dy, s), gamma: backend.upload(h.gamma, [C]), beta: backend.upload(h.beta, [C]) };
@@ -243,7 +242,7 @@ function batchNormCases(): KernelCase[] {
 
 function matmulCase(n: number): KernelCase {
   return {
-    kernel: 'matmul', shape: `${n}x${n}x${n}`, work: { flops: 2 * n ** 3 },
+    kernel: 'matmul', shape: `${n}x${n}x${n}`, work: { flops: 2 * n ** 3, bytes: 4 * 3 * n * n },
     variant: (backend) => {
       const t = matmulTiling(backend.adapter.isSoftware, n, n);
       return `WG=${t.WG} TM=${t.TM} TN=${t.TN}`;
@@ -257,6 +256,7 @@ function matmulCase(n: number): KernelCase {
 }
 
 /** The training step's rows after the convolution layers', in the order a step runs them. */
-export const tailCases = (): KernelCase[] => [...globalPoolCases(), ...denseCases(), ...crossEntropyCases(), adamCase()];
+export const tailCases = (batch: number): KernelCase[] => [...globalPoolCases(batch), ...denseCases(batch), ...crossEntropyCases(batch), adamCase()];
 
-export const extraCases = (): KernelCase[] => [...batchNormCases(), matmulCase(256), matmulCase(512)];
+/** Batchnorm (not in the default model) and square matmuls of the given sizes. */
+export const extraCases = (batch: number, matmulSizes: readonly number[]): KernelCase[] => [...batchNormCases(batch), ...matmulSizes.map(matmulCase)];
