@@ -57,7 +57,7 @@ export function defaultSettings(overrides: Partial<TrainSettings> = {}): TrainSe
     schedule: 'cosine',
     labelSmoothing: 0,
     balance: 'weights',
-    patience: 8,
+    patience: 15,
     seed: 1,
     onNonFinite: 'stop',
     augment: '',

@@ -50,7 +50,7 @@ export function withTrainOptions<T>(yargs: Argv<T>): Argv<T & TrainArgs> {
     .option('schedule', { choices: ['cosine', 'constant'] as const, describe: 'learning-rate schedule [cosine]' })
     .option('label-smoothing', { type: 'number', describe: '[0]' })
     .option('balance', { choices: ['weights', 'none'] as const, describe: 'inverse-frequency class weights in the loss [weights]' })
-    .option('patience', { type: 'number', describe: 'stop after this many epochs without a better validation UA; 0 = never [8]' })
+    .option('patience', { type: 'number', describe: 'stop after this many epochs without a better validation UA; 0 = never [15]' })
     .option('frames', { type: 'number', describe: 'input window in frames (188 = 3 s at hop 256, 16 kHz) [188]' })
     .option('seed', { type: 'number', describe: '[1]' })
     .option('augment', { type: 'string', describe: 'feature augmentations per batch on the GPU, e.g. "specaugment,mixup:alpha=0.4" (see README) [none]' })
