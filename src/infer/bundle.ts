@@ -5,6 +5,7 @@ import { parseSafetensors, type NamedTensor } from '../io/safetensors.js';
 import { Model } from '../nn/model.js';
 import { loadStateDict } from '../nn/state-dict.js';
 import { EmotionClassifier } from './classifier.js';
+import { foldedForInference } from './fold-model.js';
 import { checkModelMeta, type ModelMeta } from './model-meta.js';
 import { checkWeights, OPTIMIZER_PREFIX } from './model-weights.js';
 
@@ -53,6 +54,10 @@ export function buildModel(backend: Backend, bundle: ModelBundle, seed = 0): Mod
   return model;
 }
 
+/** A classifier of the bundle's model, its batchnorms folded into the convs before them (src/infer/fold-model.ts). */
 export function createClassifier(backend: Backend, bundle: ModelBundle): EmotionClassifier {
-  return new EmotionClassifier(backend, buildModel(backend, bundle), bundle.meta, { ownsModel: true });
+  const model = buildModel(backend, bundle);
+  const inference = foldedForInference(model);
+  if (inference !== model) model.dispose();
+  return new EmotionClassifier(backend, inference, bundle.meta, { ownsModel: true });
 }

@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readModelFolder, writeModelFolder } from '../../src/app/model-folder.js';
 import { recipeModelSpec } from '../../src/app/recipe.js';
-import { createClassifier } from '../../src/infer/bundle.js';
+import { buildModel, createClassifier } from '../../src/infer/bundle.js';
+import { foldBatchNormReference } from '../../src/ops/bn-fold.js';
+import { expectClose } from '../helpers/expect-close.js';
 import { expectedStateDict } from '../../src/infer/model-weights.js';
 import { Model } from '../../src/nn/model.js';
 import { defaultModelSpec } from '../../src/nn/default-model.js';
@@ -84,10 +86,18 @@ describeBackends('a checked model folder builds a classifier', (backend) => {
   it('with the file\'s weights on the device', async () => {
     const dir = fresh();
     writeSmallModel(dir);
-    const classifier = createClassifier(backend, readModelFolder(dir));
+    const bundle = readModelFolder(dir);
+    const model = buildModel(backend, bundle);
+    const conv = model.params.find((p) => p.name === '0.weight')!;
+    expect(Array.from(await conv.value.read())).toEqual(Array.from(smallStateDict()['0.weight'].data as Float32Array));
+    model.dispose();
+    // The classifier's model has the batchnorm after conv 0 folded into it.
+    const classifier = createClassifier(backend, bundle);
     try {
-      const conv = classifier.model.params.find((p) => p.name === '0.weight')!;
-      expect(Array.from(await conv.value.read())).toEqual(Array.from(smallStateDict()['0.weight'].data as Float32Array));
+      const t = (name: string) => smallStateDict()[name].data as Float32Array;
+      const expected = foldBatchNormReference(t('0.weight'), t('0.bias'), { gamma: t('1.weight'), beta: t('1.bias'), mean: t('1.running_mean'), variance: t('1.running_var'), eps: 1e-5 });
+      const folded = classifier.model.params.find((p) => p.name === '0.weight')!;
+      expectClose(await folded.value.read(), expected.weight, { atol: 2e-6, rtol: 2e-6 }, 'folded conv 0 weight');
     } finally {
       classifier.dispose();
     }
