@@ -1,6 +1,7 @@
 // A minimal PNG encoder (8-bit RGB, no filtering): enough to embed raster heatmaps in an SVG.
 import { zlibSync } from 'fflate';
 import { crc32 } from '../audio/crc32.js';
+import { concatBytes } from '../io/bytes.js';
 
 const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 const COLOR_TYPE_RGB = 2;
@@ -27,11 +28,5 @@ export function encodePngRgb(width: number, height: number, rgb: Uint8Array): Ui
   const raw = new Uint8Array(height * (1 + width * 3));
   for (let y = 0; y < height; y++) raw.set(rgb.subarray(y * width * 3, (y + 1) * width * 3), y * (1 + width * 3) + 1);
   const parts = [Uint8Array.from(SIGNATURE), chunk('IHDR', header), chunk('IDAT', zlibSync(raw)), chunk('IEND', new Uint8Array(0))];
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
+  return concatBytes(parts);
 }

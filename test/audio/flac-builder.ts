@@ -1,6 +1,7 @@
 // Writes FLAC streams of constant subframes byte by byte (STREAMINFO, frame headers with their CRC-8, frames
 // with their CRC-16), independently of the decoder under test. A constant subframe codes a whole block in
 // three bytes, which is how a small file can claim an enormous number of samples.
+import { concatBytes } from '../../src/io/bytes.js';
 
 export interface ConstantFlacSpec {
   /** 1..8 */
@@ -37,7 +38,7 @@ export function constantFlac(spec: ConstantFlacSpec): Uint8Array {
   bits.bytes(new Uint8Array(16)); // MD5 unknown
   const out = [bits.finish()];
   for (let n = 0; n < spec.frames; n++) out.push(constantFrame(spec, n));
-  return concat(out);
+  return concatBytes(out);
 }
 
 function constantFrame(spec: ConstantFlacSpec, frameNumber: number): Uint8Array {
@@ -64,7 +65,7 @@ function constantFrame(spec: ConstantFlacSpec, frameNumber: number): Uint8Array 
   }
   const body = frame.finish();
   const crc = crc16(body);
-  return concat([body, Uint8Array.of(crc >> 8, crc & 0xff)]);
+  return concatBytes([body, Uint8Array.of(crc >> 8, crc & 0xff)]);
 }
 
 /** FLAC's "UTF-8" coding of a frame number (up to 2^31). */
@@ -121,12 +122,3 @@ class BitWriter {
   }
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
-}

@@ -3,6 +3,7 @@
 // (which duplicates or overlaps structures). A target names its hot regions (headers, directories) and the
 // offsets of its size and count fields, so that most mutations land where a reader makes decisions.
 import fc from 'fast-check';
+import { concatBytes } from '../../src/io/bytes.js';
 
 export interface Target {
   /** [start, end) byte ranges worth mutating more often than the rest (the whole file is always a region). */
@@ -119,12 +120,4 @@ function offsetOf(length: number, target: Target, p: Position): number {
   return from + Math.floor(p.fraction * (to - from));
 }
 
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
-}
+const concat = (...parts: Uint8Array[]) => concatBytes(parts);
