@@ -94,7 +94,7 @@ export async function trainFold(ctx: FoldContext): Promise<FoldResult> {
   const resultPath = join(ctx.dir, RESULT_FILE);
   if (existsSync(resultPath)) return JSON.parse(readFileSync(resultPath, 'utf8')) as FoldResult;
   const { backend, set, settings, fold, split } = ctx;
-  const indicesOf = (actors: number[]) => set.actors.reduce<number[]>((out, a, i) => (actors.includes(a) ? [...out, i] : out), []);
+  const indicesOf = (actors: number[]) => [...set.actors.keys()].filter((i) => actors.includes(set.actors[i]));
   const trainIdx = indicesOf(split.train);
   const valIdx = indicesOf(split.val);
   const testIdx = indicesOf(split.test);
