@@ -27,7 +27,7 @@ export function softmax(backend: Backend, logits: Tensor): Tensor {
     });
     return probs;
   }
-  const result = backend.kernel('scores.softmax', softmaxCpu, N * K).setLoopMaxIterations(2 ** 31 - 1)(logits.host, K);
+  const result = backend.kernel('scores.softmax', softmaxCpu, N * K)(logits.host, K);
   return backend.wrap(result as Float32Array, [N, K]);
 }
 
@@ -47,7 +47,7 @@ export function countCorrect(backend: Backend, logits: Tensor, labels: Tensor, c
     });
     return;
   }
-  const hits = backend.kernel('scores.correct', correctCpu, N).setLoopMaxIterations(2 ** 31 - 1)(logits.host, labels.host, K) as Float32Array;
+  const hits = backend.kernel('scores.correct', correctCpu, N)(logits.host, labels.host, K) as Float32Array;
   counter.host[0] += hits.reduce((a, b) => a + b, 0);
 }
 

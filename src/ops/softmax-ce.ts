@@ -1,7 +1,7 @@
 // Fused softmax + cross-entropy (mean over the batch, optional class weights and label smoothing, as
 // torch.nn.functional.cross_entropy) for integer labels and for probability targets [N, K] (mixup's soft
 // targets): shaders/softmax_ce.wgsl on WebGPU, gpu.js kernels on the CPU.
-import type { Backend, CpuBackend, CpuKernelFunction } from '../backend/types.js';
+import type { Backend, CpuKernelFunction } from '../backend/types.js';
 import type { Tensor } from '../tensor.js';
 import { softmax } from './scores.js';
 
@@ -13,11 +13,6 @@ export interface CrossEntropyOptions {
 }
 
 const WG = 64;
-
-/** gpu.js silently stops loops bounded by a kernel argument after 1,000 iterations unless told before the first run. */
-function cpuKernel(backend: CpuBackend, key: string, fn: CpuKernelFunction, outputLength: number) {
-  return backend.kernel(key, fn, outputLength).setLoopMaxIterations(2 ** 31 - 1);
-}
 
 function check(logits: Tensor, labels: Tensor, opts: CrossEntropyOptions): { N: number; K: number; eps: number } {
   const [N, K] = logits.shape;
@@ -49,25 +44,7 @@ export function softmaxCrossEntropyForward(
   labels: Tensor,
   opts: CrossEntropyOptions = {},
 ): { loss: Tensor; probs: Tensor } {
-  const { N, K, eps } = check(logits, labels, opts);
-  const weights = opts.classWeights ?? null;
-  if (backend.kind === 'webgpu') {
-    const probs = backend.empty([N, K]);
-    const loss = backend.empty([1]);
-    backend.runtime.run({
-      shader: 'softmax_ce',
-      entry: 'forward',
-      constants: { WG, HAS_WEIGHTS: Number(weights !== null) },
-      uniforms: [N, K, { f32: eps }],
-      // Without weights the (unread) weights binding takes the logits buffer.
-      buffers: [logits.buffer, labels.buffer, (weights ?? logits).buffer, probs.buffer, loss.buffer],
-      workgroups: [1],
-    });
-    return { loss, probs };
-  }
-  const w = weights ? weights.host : new Float32Array(1);
-  const loss = cpuKernel(backend, 'ce.loss', lossCpuKernel, 1)(logits.host, labels.host, w, N, K, eps, Number(weights !== null)) as Float32Array;
-  return { loss: backend.wrap(loss, [1]), probs: softmax(backend, logits) };
+  return forwardWith(backend, logits, labels, opts, check(logits, labels, opts), 'forward', lossCpuKernel);
 }
 
 /** dlogits [N, K] of the mean loss, times lossScale[0] (the upstream gradient) when given. */
@@ -95,9 +72,9 @@ export function softmaxCrossEntropyBackward(
   }
   const w = weights ? weights.host : new Float32Array(1);
   const hasWeights = Number(weights !== null);
-  const den = cpuKernel(backend, 'ce.target_weight', targetWeightCpuKernel, 1)(labels.host, w, N, hasWeights) as Float32Array;
+  const den = backend.kernel('ce.target_weight', targetWeightCpuKernel, 1)(labels.host, w, N, hasWeights) as Float32Array;
   const scale = lossScale ? lossScale.host : new Float32Array([1]);
-  const grad = cpuKernel(backend, 'ce.grad', gradCpuKernel, N * K)(probs.host, labels.host, w, den, scale, K, eps, hasWeights) as Float32Array;
+  const grad = backend.kernel('ce.grad', gradCpuKernel, N * K)(probs.host, labels.host, w, den, scale, K, eps, hasWeights) as Float32Array;
   return backend.wrap(grad, [N, K]);
 }
 
@@ -109,23 +86,36 @@ export function softmaxCrossEntropySoftForward(
   targets: Tensor,
   opts: CrossEntropyOptions = {},
 ): { loss: Tensor; probs: Tensor } {
-  const { N, K, eps } = checkSoft(logits, targets, opts);
+  return forwardWith(backend, logits, targets, opts, checkSoft(logits, targets, opts), 'soft_forward', softLossCpuKernel);
+}
+
+/** Both forwards: `targets` is the labels [N] (entry 'forward') or the probability targets [N, K] ('soft_forward'). */
+function forwardWith(
+  backend: Backend,
+  logits: Tensor,
+  targets: Tensor,
+  opts: CrossEntropyOptions,
+  { N, K, eps }: { N: number; K: number; eps: number },
+  entry: 'forward' | 'soft_forward',
+  lossCpu: CpuKernelFunction,
+): { loss: Tensor; probs: Tensor } {
   const weights = opts.classWeights ?? null;
   if (backend.kind === 'webgpu') {
     const probs = backend.empty([N, K]);
     const loss = backend.empty([1]);
     backend.runtime.run({
       shader: 'softmax_ce',
-      entry: 'soft_forward',
+      entry,
       constants: { WG, HAS_WEIGHTS: Number(weights !== null) },
       uniforms: [N, K, { f32: eps }],
+      // Without weights the (unread) weights binding takes the logits buffer.
       buffers: [logits.buffer, targets.buffer, (weights ?? logits).buffer, probs.buffer, loss.buffer],
       workgroups: [1],
     });
     return { loss, probs };
   }
   const w = weights ? weights.host : new Float32Array(1);
-  const loss = cpuKernel(backend, 'ce.soft_loss', softLossCpuKernel, 1)(logits.host, targets.host, w, N, K, eps, Number(weights !== null)) as Float32Array;
+  const loss = backend.kernel(`ce.${entry}.loss`, lossCpu, 1)(logits.host, targets.host, w, N, K, eps, Number(weights !== null)) as Float32Array;
   return { loss: backend.wrap(loss, [1]), probs: softmax(backend, logits) };
 }
 
@@ -154,7 +144,7 @@ export function softmaxCrossEntropySoftBackward(
   }
   const w = weights ? weights.host : new Float32Array(1);
   const scale = lossScale ? lossScale.host : new Float32Array([1]);
-  const grad = cpuKernel(backend, 'ce.soft_grad', softGradCpuKernel, N * K)(probs.host, targets.host, w, scale, N, K, eps, Number(weights !== null)) as Float32Array;
+  const grad = backend.kernel('ce.soft_grad', softGradCpuKernel, N * K)(probs.host, targets.host, w, scale, N, K, eps, Number(weights !== null)) as Float32Array;
   return backend.wrap(grad, [N, K]);
 }
 
