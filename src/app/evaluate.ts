@@ -4,13 +4,11 @@
 // through a label map; clips whose label the model does not know are counted and left out.
 import { readFileSync } from 'node:fs';
 import type { Backend, BackendChoice } from '../backend/types.js';
-import { featureSetOf } from '../data/dataset.js';
-import { extractFeatures, type SkippedFile } from '../extract.js';
-import { createClassifier } from '../infer/bundle.js';
+import type { SkippedFile } from '../extract.js';
+import { withCorpusClassifier } from './corpus-classifier.js';
 import { DEFAULT_MODEL_DIR, readModelFolder } from './model-folder.js';
 import type { EvaluationRecord } from './run-files.js';
 import { scoreClips } from './scoring.js';
-import { withBackend } from '../backend/lifecycle.js';
 
 export interface EvaluateOptions {
   /** A model folder; default the shipped pretrained model. */
@@ -36,43 +34,36 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
   const bundle = readModelFolder(modelDir);
   const labelMap = readLabelMap(options.labelMap);
   const inputs = typeof options.data === 'string' ? [options.data] : options.data;
-  return withBackend(options.backend, async (backend) => {
-    const classifier = createClassifier(backend, bundle);
-    try {
-      const extracted = await extractFeatures(inputs, { backend, features: bundle.meta.features });
-      const set = featureSetOf(extracted);
-      const modelLabels = bundle.meta.labels;
-      const unmapped = new Map<string, number>();
-      let unlabelled = 0;
-      const scored: number[] = [];
-      const labels: number[] = [];
-      set.labels.forEach((corpusLabel, i) => {
-        if (corpusLabel < 0) {
-          unlabelled++;
-          return;
-        }
-        const name = set.labelNames[corpusLabel];
-        const modelLabel = modelLabels.indexOf(labelMap[name] ?? name);
-        if (modelLabel < 0) unmapped.set(name, (unmapped.get(name) ?? 0) + 1);
-        else {
-          scored.push(i);
-          labels.push(modelLabel);
-        }
-      });
-      if (scored.length === 0) {
-        throw new Error(`no clip of ${inputs.join(', ')} has a label the model knows (${modelLabels.join(', ')}); corpus labels: ${[...unmapped.keys()].join(', ') || 'none'}: map them with --label-map`);
+  return withCorpusClassifier(bundle, inputs, options.backend, async ({ classifier, set, skipped }) => {
+    const modelLabels = bundle.meta.labels;
+    const unmapped = new Map<string, number>();
+    let unlabelled = 0;
+    const scored: number[] = [];
+    const labels: number[] = [];
+    set.labels.forEach((corpusLabel, i) => {
+      if (corpusLabel < 0) {
+        unlabelled++;
+        return;
       }
-      const { probabilities: _p, ...record } = await scoreClips(classifier, scored.map((i) => set.clips[i]), labels, inputs.join(', '));
-      return {
-        ...record,
-        model: modelDir,
-        skipped: extracted.skipped,
-        unmapped: [...unmapped].map(([label, clips]) => ({ label, clips })),
-        unlabelled,
-      };
-    } finally {
-      classifier.dispose();
+      const name = set.labelNames[corpusLabel];
+      const modelLabel = modelLabels.indexOf(labelMap[name] ?? name);
+      if (modelLabel < 0) unmapped.set(name, (unmapped.get(name) ?? 0) + 1);
+      else {
+        scored.push(i);
+        labels.push(modelLabel);
+      }
+    });
+    if (scored.length === 0) {
+      throw new Error(`no clip of ${inputs.join(', ')} has a label the model knows (${modelLabels.join(', ')}); corpus labels: ${[...unmapped.keys()].join(', ') || 'none'}: map them with --label-map`);
     }
+    const { probabilities: _p, ...record } = await scoreClips(classifier, scored.map((i) => set.clips[i]), labels, inputs.join(', '));
+    return {
+      ...record,
+      model: modelDir,
+      skipped,
+      unmapped: [...unmapped].map(([label, clips]) => ({ label, clips })),
+      unlabelled,
+    };
   });
 }
 

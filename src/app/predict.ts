@@ -2,12 +2,11 @@
 // each file (or of samples in memory), with an optional timeline of fixed-length segments for long recordings.
 import { readAudio } from '../audio/index.js';
 import type { Backend, BackendChoice } from '../backend/types.js';
-import { featureSetOf } from '../data/dataset.js';
-import { extractFeatures, type SkippedFile } from '../extract.js';
+import type { SkippedFile } from '../extract.js';
 import { createClassifier } from '../infer/bundle.js';
 import type { ClipFeatureRows, EmotionClassifier, EmotionPrediction, Samples } from '../infer/classifier.js';
+import { withCorpusClassifier } from './corpus-classifier.js';
 import { DEFAULT_MODEL_DIR, readModelFolder } from './model-folder.js';
-import { withBackend } from '../backend/lifecycle.js';
 
 export interface SegmentPrediction extends EmotionPrediction {
   /** Seconds from the start of the file. */
@@ -38,22 +37,15 @@ export interface PredictResult {
 export async function predictFiles(options: PredictOptions): Promise<PredictResult> {
   if (options.segments !== undefined && !(options.segments > 0)) throw new Error(`segments must be a positive number of seconds, got ${options.segments}`);
   const bundle = readModelFolder(options.model ?? DEFAULT_MODEL_DIR);
-  return withBackend(options.backend, async (backend) => {
-    const classifier = createClassifier(backend, bundle);
-    try {
-      const extracted = await extractFeatures(options.inputs, { backend, features: bundle.meta.features });
-      const { clips, sources } = featureSetOf(extracted);
-      const whole = await classifier.probabilities(clips);
-      const predictions: FilePrediction[] = whole.map((p, i) => ({ file: sources[i], ...classifier.describe(p) }));
-      if (options.segments !== undefined) {
-        const { sampleRate, hop } = bundle.meta.features;
-        const framesPerSegment = Math.max(1, Math.round((options.segments * sampleRate) / hop));
-        for (const [i, clip] of clips.entries()) predictions[i].segments = await segmentTimeline(classifier, clip, framesPerSegment, hop / sampleRate);
-      }
-      return { predictions, skipped: extracted.skipped };
-    } finally {
-      classifier.dispose();
+  return withCorpusClassifier(bundle, options.inputs, options.backend, async ({ classifier, set: { clips, sources }, skipped }) => {
+    const whole = await classifier.probabilities(clips);
+    const predictions: FilePrediction[] = whole.map((p, i) => ({ file: sources[i], ...classifier.describe(p) }));
+    if (options.segments !== undefined) {
+      const { sampleRate, hop } = bundle.meta.features;
+      const framesPerSegment = Math.max(1, Math.round((options.segments * sampleRate) / hop));
+      for (const [i, clip] of clips.entries()) predictions[i].segments = await segmentTimeline(classifier, clip, framesPerSegment, hop / sampleRate);
     }
+    return { predictions, skipped };
   });
 }
 
