@@ -17,7 +17,6 @@ import { mixSeed } from '../nn/init.js';
 import { Model } from '../nn/model.js';
 import { exportStateDict, loadStateDict } from '../nn/state-dict.js';
 import { scheduledLr } from '../ops/optim.js';
-import { standardize } from '../ops/standardize.js';
 import { checkpointContents, checkpointFrom, restoreTrainer } from '../train/checkpoint.js';
 import { Trainer, type TrainerOptions } from '../train/trainer.js';
 import { Interrupted, type TrainEvent } from './events.js';
@@ -108,8 +107,6 @@ export async function trainFold(ctx: FoldContext): Promise<FoldResult> {
   const { trainer, state } = startOrResume(ctx, meta, trainerOptions(settings, set, trainIdx, steps));
   const { model } = trainer;
   ctx.onEvent?.({ type: 'fold-start', fold, folds: ctx.folds, split, resumedAtEpoch: state.epoch });
-  const mean = backend.upload(normalization.mean, [set.bands]);
-  const invStd = backend.upload(Float32Array.from(normalization.std, (s) => 1 / s), [set.bands]);
   const classifier = new EmotionClassifier(backend, model, meta);
   const skipped = (state.skipped ??= []);
   let seenSkips = 0;
@@ -138,7 +135,7 @@ export async function trainFold(ctx: FoldContext): Promise<FoldResult> {
         const x = backend.upload(batch.x, [batchSize, set.bands, settings.frames]);
         const lengths = backend.upload(batch.lengths, [batchSize], 'i32');
         const labels = backend.upload(batch.labels, [batchSize], 'i32');
-        const standardized = standardize(backend, x, lengths, mean, invStd);
+        const standardized = classifier.standardize(x, lengths);
         const augmented = augmentFeatures(backend, standardized, [...batch.lengths], augment, mixSeed(settings.seed, fold, epoch, s, AUGMENT_STREAM), { labels, classes });
         const input = reshape(backend, augmented.features, [batchSize, 1, set.bands, settings.frames]);
         await trainer.trainStep(input, labels, augmented.targets);
@@ -203,8 +200,6 @@ export async function trainFold(ctx: FoldContext): Promise<FoldResult> {
     return result;
   } finally {
     classifier.dispose();
-    mean.dispose();
-    invStd.dispose();
     trainer.dispose();
     model.dispose();
   }

@@ -82,8 +82,7 @@ export class LoadedModel {
   static async load(path = DEFAULT_MODEL_DIR, backend: Backend | BackendChoice = 'auto'): Promise<LoadedModel> {
     const bundle = readModelFolder(path);
     const owns = typeof backend === 'string';
-    const { createBackend } = await import('../backend/create.js');
-    const live = typeof backend === 'string' ? await createBackend(backend) : backend;
+    const live = typeof backend === 'string' ? await (await import('../backend/create.js')).createBackend(backend) : backend;
     try {
       return new LoadedModel(createClassifier(live, bundle), live, owns, path);
     } catch (error) {

@@ -96,6 +96,11 @@ export class EmotionClassifier {
     return { emotion: this.labels[best], probabilities: Object.fromEntries(this.labels.map((label, k) => [label, probabilities[k]])) };
   }
 
+  /** Windows x [N, (1,) bands, frames] standardised with the model's statistics, zero after lengths (i32 [N]). */
+  standardize(x: Tensor, lengths: Tensor): Tensor {
+    return standardize(this.backend, x, lengths, this.mean, this.invStd);
+  }
+
   /** Frees the statistics, and the model when the classifier was given it to own. */
   dispose(): void {
     this.mean.dispose();
@@ -111,7 +116,7 @@ export class EmotionClassifier {
     const lengths = Int32Array.from(windows, ({ clip, start }, n) => copyWindow(clip.values, bands, clip.frames, start, width, host, n * bands * width));
     const x = this.backend.upload(host, [windows.length, 1, bands, width]);
     const valid = this.backend.upload(lengths, [windows.length], 'i32');
-    const input = standardize(this.backend, x, valid, this.mean, this.invStd);
+    const input = this.standardize(x, valid);
     x.dispose();
     valid.dispose();
     const logits = this.model.predictLogits(input);
