@@ -1,6 +1,7 @@
 // Usage errors: bad or missing arguments, found before any GPU work. main.ts exits 2 for these, 1 for a
 // failure, 130 for an interrupted run.
 import { existsSync } from 'node:fs';
+import { splitZipSource } from '../audio/zip.js';
 
 export class UsageError extends Error {
   override readonly name = 'UsageError';
@@ -20,7 +21,7 @@ export function numberFlag(flag: string, value: number | undefined, min: number,
 /** Every input path must exist ("archive.zip:member" is checked by its archive). */
 export function existingInputs(flag: string, inputs: readonly string[] | undefined): void {
   for (const input of inputs ?? []) {
-    const path = /^(.*\.zip):(.+)$/i.exec(input)?.[1] ?? input;
+    const path = splitZipSource(input)?.zipPath ?? input;
     if (!existsSync(path)) throw new UsageError(`${flag}: ${input} does not exist`);
   }
 }
