@@ -1,13 +1,16 @@
-// Standardises a batch of feature windows x [N, C, T] (row-major f32; C bands, T frames) per band with the
-// training set's statistics, and zeroes the padding after each window's valid frames:
-//   y[n, c, t] = t < lengths[n] ? (x[n, c, t] - mean[c]) * inv_std[c] : 0
-// Zero is the standardised mean, so padded frames carry no level of their own. Input only: no backward.
+// Standardises a batch of feature windows per band with the training set's statistics, and zeroes the
+// padding after each window's valid frames: x [N, C, T_in] (row-major f32; C bands) into y [N, C, T]:
+//   y[n, c, t] = t < min(lengths[n], T_in) ? (x[n, c, t] - mean[c]) * inv_std[c] : 0
+// T may differ from T_in, so features computed on the device at their own frame count (a batch of
+// augmented waveforms) become the model's fixed-width windows in the same pass. Zero is the standardised
+// mean, so padded frames carry no level of their own. Input only: no backward.
 // Test: test/ops/standardize.test.ts.
 
 struct Params {
   N: u32,
   C: u32,
   T: u32,
+  T_in: u32,
 }
 
 @group(0) @binding(0) var<uniform> params: Params;
@@ -24,7 +27,11 @@ fn forward(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) g
   let i = gid.x + gid.y * groups.x * WG;
   if (i >= params.N * params.C * params.T) { return; }
   let t = i % params.T;
-  let c = (i / params.T) % params.C;
-  let n = i / (params.T * params.C);
-  y[i] = select(0.0, (x[i] - mean[c]) * inv_std[c], i32(t) < lengths[n]);
+  let row = i / params.T; // n * C + c
+  let c = row % params.C;
+  let n = row / params.C;
+  let valid = t < min(u32(max(lengths[n], 0)), params.T_in);
+  // The read stays in bounds on invalid frames too: select evaluates both sides.
+  let v = x[row * params.T_in + min(t, params.T_in - 1u)];
+  y[i] = select(0.0, (v - mean[c]) * inv_std[c], valid);
 }

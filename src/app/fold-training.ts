@@ -21,10 +21,11 @@ import { checkpointContents, checkpointFrom, restoreTrainer } from '../train/che
 import { Trainer, type TrainerOptions } from '../train/trainer.js';
 import { Interrupted, type TrainEvent } from './events.js';
 import { readModelFolder, writeModelFolder } from './model-folder.js';
-import { featureBands, resolveModelSpec, trainAugmentConfig, type TrainSettings } from './recipe.js';
-import { augmentFeatures } from '../augment/index.js';
+import { featureBands, resolveModelSpec, type TrainSettings } from './recipe.js';
+import { augmentFeatures, parseAugment } from '../augment/index.js';
 import { reshape } from '../ops/reshape.js';
 import type { EpochRecord, EvaluationRecord, SplitRecord } from './run-files.js';
+import { waveformBatch, type WindowBatch } from './wave-batch.js';
 import { scoreClips } from './scoring.js';
 
 export interface FoldContext {
@@ -41,7 +42,9 @@ export interface FoldContext {
   provenance: Record<string, unknown>;
   signal?: AbortSignal;
   onEvent?: (event: TrainEvent) => void;
-  /** Fault injection (test/app/faults.test.ts): sees each training batch's host arrays before they are uploaded. */
+  /** The clips' waveforms at the feature rate, when the augmentations include waveform ones (see wave-batch.ts). */
+  audio?: readonly Float32Array[];
+  /** Fault injection (test/app/faults.test.ts): sees each feature batch's host arrays before they are uploaded. */
   onBatch?: (batch: TrainingBatch, at: { epoch: number; step: number }) => void;
 }
 
@@ -100,7 +103,7 @@ export async function trainFold(ctx: FoldContext): Promise<FoldResult> {
   const batchSize = Math.min(settings.batchSize, trainIdx.length);
   const steps = Math.floor(trainIdx.length / batchSize); // the last partial batch is dropped: shapes stay fixed
   const normalization = bandStatistics(set, trainIdx);
-  const augment = trainAugmentConfig(settings.augment ?? '');
+  const augment = parseAugment(settings.augment ?? '');
   const classes = set.labelNames.length;
   const meta = modelMeta(ctx, normalization);
 
@@ -130,16 +133,16 @@ export async function trainFold(ctx: FoldContext): Promise<FoldResult> {
       const firstStep = trainer.step;
       const order = shuffled(trainIdx, settings.seed, fold, epoch);
       for (let s = state.stepInEpoch; s < steps; s++) {
-        const batch = trainingBatch(set, order.slice(s * batchSize, (s + 1) * batchSize), settings.frames, settings.seed, fold, epoch, s);
-        ctx.onBatch?.(batch, { epoch, step: s });
-        const x = backend.upload(batch.x, [batchSize, set.bands, settings.frames]);
-        const lengths = backend.upload(batch.lengths, [batchSize], 'i32');
-        const labels = backend.upload(batch.labels, [batchSize], 'i32');
-        const standardized = classifier.standardize(x, lengths);
-        const augmented = augmentFeatures(backend, standardized, [...batch.lengths], augment, mixSeed(settings.seed, fold, epoch, s, AUGMENT_STREAM), { labels, classes });
+        const clips = order.slice(s * batchSize, (s + 1) * batchSize);
+        const augmentSeed = mixSeed(settings.seed, fold, epoch, s, AUGMENT_STREAM);
+        const windows = ctx.audio
+          ? waveformBatch(backend, classifier, set, ctx.audio, clips, settings.frames, augment, augmentSeed, [settings.seed, fold, epoch, s])
+          : featureBatch(ctx, classifier, clips, { epoch, step: s });
+        const labels = backend.upload(windows.labels, [batchSize], 'i32');
+        const augmented = augmentFeatures(backend, windows.x, windows.lengths, augment, augmentSeed, { labels, classes });
         const input = reshape(backend, augmented.features, [batchSize, 1, set.bands, settings.frames]);
         await trainer.trainStep(input, labels, augmented.targets);
-        for (const t of new Set([x, lengths, labels, standardized, augmented.features, input, augmented.targets])) t?.dispose();
+        for (const t of new Set([windows.x, labels, augmented.features, input, augmented.targets])) t?.dispose();
         onSkips();
         const seconds = (performance.now() - started) / 1000;
         const known = trainer.losses.length - 1;
@@ -203,6 +206,19 @@ export async function trainFold(ctx: FoldContext): Promise<FoldResult> {
     trainer.dispose();
     model.dispose();
   }
+}
+
+/** The batch's windows from the cached features: cut on the host, standardised on the backend. */
+function featureBatch(ctx: FoldContext, classifier: EmotionClassifier, clips: readonly number[], at: { epoch: number; step: number }): WindowBatch {
+  const { backend, set, settings } = ctx;
+  const batch = trainingBatch(set, clips, settings.frames, settings.seed, ctx.fold, at.epoch, at.step);
+  ctx.onBatch?.(batch, at);
+  const x = backend.upload(batch.x, [clips.length, set.bands, settings.frames]);
+  const lengths = backend.upload(batch.lengths, [clips.length], 'i32');
+  const standardized = classifier.standardize(x, lengths);
+  x.dispose();
+  lengths.dispose();
+  return { x: standardized, lengths: [...batch.lengths], labels: batch.labels };
 }
 
 function modelMeta(ctx: FoldContext, normalization: Normalization): Omit<ModelMeta, 'weights'> {

@@ -2,7 +2,6 @@
 // lives here, so `ser-gpu train` with no flags, the shipped model and the README name the same recipe.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseAugment, type AugmentConfig, type AugmentName } from '../augment/index.js';
 import { featureConfig, type FeatureConfig } from '../features/config.js';
 import { PACKAGE_ROOT } from '../gpu/shaders.js';
 import { defaultModelSpec } from '../nn/default-model.js';
@@ -31,8 +30,9 @@ export interface TrainSettings {
   /** A step whose loss or gradient is not finite: 'stop' the run (keeping the last finite checkpoint) or 'skip' its batch. */
   onNonFinite: 'stop' | 'skip';
   /**
-   * Training-time feature augmentations in src/augment's syntax ('specaugment', 'mixup', with settings), applied
-   * on the device to each batch after standardisation; '' for none. The random window is always on.
+   * Training-time augmentations in src/augment's syntax (pitch, stretch, gain, noise on each batch's waveforms,
+   * specaugment, mixup on its standardised features), applied on the device; '' for none. The random window
+   * is always on.
    */
   augment: string;
   valActors?: number[];
@@ -64,19 +64,6 @@ export function defaultSettings(overrides: Partial<TrainSettings> = {}): TrainSe
     ...rest,
     features: featureConfig({ kind: 'logmel', nMels: 64, ...features }),
   };
-}
-
-/** Augmentations `train` applies: those on features. Waveform ones (noise, gain, pitch, stretch) need the audio. */
-export const TRAIN_AUGMENTATIONS: readonly AugmentName[] = ['specaugment', 'mixup'];
-
-/** The augment setting parsed and checked against what `train` applies. */
-export function trainAugmentConfig(text: string): AugmentConfig {
-  const config = parseAugment(text);
-  const other = (Object.keys(config) as AugmentName[]).filter((name) => !TRAIN_AUGMENTATIONS.includes(name));
-  if (other.length > 0) {
-    throw new Error(`${other.join(', ')}: train applies the feature augmentations (${TRAIN_AUGMENTATIONS.join(', ')}); the waveform ones are library ops (src/augment) not yet wired into training`);
-  }
-  return config;
 }
 
 /** Bands per frame of a feature config: Mel bands or MFCCs, times 1 + deltas. */

@@ -5,6 +5,8 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Backend, BackendChoice } from '../backend/types.js';
 import { loadFeatureSet } from '../data/dataset.js';
+import { loadAudioSet } from '../data/audio-set.js';
+import { parseAugment, usesWaveforms } from '../augment/index.js';
 import { meanStd, type MeanStd } from '../eval/metrics.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { systemInfo } from '../system-info.js';
@@ -78,6 +80,7 @@ export async function train(options: TrainOptions = {}): Promise<TrainResult> {
       type: 'features-ready', clips: set.clips.length, fromCache: loaded.fromCache, cachePath: loaded.cachePath,
       seconds: (performance.now() - started) / 1000, skipped: loaded.skipped,
     });
+    const audio = usesWaveforms(parseAugment(settings.augment)) ? await loadAudioSet(backend, set) : undefined;
     const splits = planSplits([...set.actors], settings);
     if (info && JSON.stringify(info.splits) !== JSON.stringify(splits)) throw new Error(`--resume ${dir}: the data's actors no longer give the run's split`);
     info ??= {
@@ -97,7 +100,7 @@ export async function train(options: TrainOptions = {}): Promise<TrainResult> {
     const folds: FoldResult[] = [];
     for (const [fold, split] of splits.entries()) {
       const result = await trainFold({
-        backend, set, settings, fold, folds: splits.length, split,
+        backend, set, audio, settings, fold, folds: splits.length, split,
         dir: foldDirectory(dir, fold, splits.length),
         provenance: { command: info.command, versions: info.versions, data: settings.data },
         signal: options.signal,

@@ -35,6 +35,13 @@ export type AugmentName = keyof AugmentConfig;
 /** The order they are applied in: waveform ones (noise last, so its SNR is against the final signal), then features. */
 export const AUGMENTATIONS: readonly AugmentName[] = ['pitch', 'stretch', 'gain', 'noise', 'specaugment', 'mixup'];
 
+/** Those that act on the waveform, so a batch needs its audio (not only cached features) when any is configured. */
+export const WAVEFORM_AUGMENTATIONS: readonly AugmentName[] = ['pitch', 'stretch', 'gain', 'noise'];
+
+export function usesWaveforms(config: AugmentConfig): boolean {
+  return WAVEFORM_AUGMENTATIONS.some((name) => config[name] !== undefined);
+}
+
 export const AUGMENT_DEFAULTS: Required<AugmentConfig> = {
   pitch: { semitones: { low: -2, high: 2 }, ...DEFAULT_STRETCH_STFT, p: 1 },
   stretch: { rate: { low: 0.9, high: 1.1 }, ...DEFAULT_STRETCH_STFT, p: 1 },

@@ -142,8 +142,32 @@ export function trainingBatch(set: FeatureSet, clips: readonly number[], width: 
   const lengths = new Int32Array(clips.length);
   clips.forEach((c, n) => {
     const { values, frames } = set.clips[c];
-    const start = Math.floor(random() * (Math.max(0, frames - width) + 1));
-    lengths[n] = copyWindow(values, set.bands, frames, start, width, x, n * set.bands * width);
+    lengths[n] = copyWindow(values, set.bands, frames, windowStart(random, frames, width), width, x, n * set.bands * width);
   });
   return { x, lengths, labels: Int32Array.from(clips, (c) => set.labels[c]) };
+}
+
+/** A random window's start frame in a clip of `frames` frames: 0 when it is no longer than the window. */
+function windowStart(random: () => number, frames: number, width: number): number {
+  return Math.floor(random() * (Math.max(0, frames - width) + 1));
+}
+
+export interface TrainingCrops {
+  /** Each clip's samples under its window: views into the audio, not copies. */
+  crops: Float32Array[];
+  labels: Int32Array;
+}
+
+/**
+ * trainingBatch's windows cut from the waveforms instead (audio[c] at the feature rate): the same draws give
+ * the same start frames, and (width - 1) * hop samples from start * hop give `width` centred frames.
+ */
+export function trainingCrops(set: FeatureSet, audio: readonly Float32Array[], clips: readonly number[], width: number, ...seedParts: number[]): TrainingCrops {
+  const random = mulberry32(mixSeed(...seedParts));
+  const { hop } = set.config;
+  const crops = clips.map((c) => {
+    const from = windowStart(random, set.clips[c].frames, width) * hop;
+    return audio[c].subarray(from, Math.min(audio[c].length, from + (width - 1) * hop));
+  });
+  return { crops, labels: Int32Array.from(clips, (c) => set.labels[c]) };
 }

@@ -96,9 +96,12 @@ export class EmotionClassifier {
     return { emotion: this.labels[best], probabilities: Object.fromEntries(this.labels.map((label, k) => [label, probabilities[k]])) };
   }
 
-  /** Windows x [N, (1,) bands, frames] standardised with the model's statistics, zero after lengths (i32 [N]). */
-  standardize(x: Tensor, lengths: Tensor): Tensor {
-    return standardize(this.backend, x, lengths, this.mean, this.invStd);
+  /**
+   * Windows x [N, (1,) bands, frames] standardised with the model's statistics, zero after lengths (i32 [N]);
+   * with `width`, into windows of that many frames instead (cropped or zero-padded).
+   */
+  standardize(x: Tensor, lengths: Tensor, width?: number): Tensor {
+    return standardize(this.backend, x, lengths, this.mean, this.invStd, width);
   }
 
   /** Frees the statistics, and the model when the classifier was given it to own. */

@@ -162,7 +162,7 @@ describe('usage errors exit 2 and name the flag, before any GPU work', () => {
     [['extract', '--data', '/no/such', '--out', 'x.safetensors'], /--data: \/no\/such does not exist/],
     [['plot', 'spectrogram', '/no/such.wav', '--out', 'x.png'], /audio: \/no\/such.wav does not exist/],
     [['demo', '--size', '0'], /--size must be a whole number >= 1, got 0/],
-    [['train', '--augment', 'noise'], /--augment: noise: train applies the feature augmentations \(specaugment, mixup\)/],
+    [['train', '--augment', 'noise:snr=30..5'], /--augment: noise:snr = "30..5" has low > high/],
     [['train', '--augment', 'mixup:alpha=x'], /--augment: .*alpha = "x" is not a number/],
   ])('ser-gpu %j', (args, message) => {
     const r = serGpu(...(args as string[]));

@@ -3,7 +3,7 @@ import type { Argv, CommandModule } from 'yargs';
 import type { TrainEvent } from '../../app/events.js';
 import { withBackend, type BackendArgs } from '../options.js';
 import { parseActorList } from '../../app/split-plan.js';
-import { trainAugmentConfig } from '../../app/recipe.js';
+import { parseAugment } from '../../augment/index.js';
 import { existingInputs, integerFlag, numberFlag, parsedFlag, UsageError } from '../usage.js';
 import { checkedFeatures, withFeatureOptions, type FeatureArgs } from './extract.js';
 
@@ -53,7 +53,7 @@ export function withTrainOptions<T>(yargs: Argv<T>): Argv<T & TrainArgs> {
     .option('patience', { type: 'number', describe: 'stop after this many epochs without a better validation UA; 0 = never [15]' })
     .option('frames', { type: 'number', describe: 'input window in frames (188 = 3 s at hop 256, 16 kHz) [188]' })
     .option('seed', { type: 'number', describe: '[1]' })
-    .option('augment', { type: 'string', describe: 'feature augmentations per batch on the GPU, e.g. "specaugment,mixup:alpha=0.4" (see README) [none]' })
+    .option('augment', { type: 'string', describe: 'augmentations per batch on the GPU, e.g. "noise:snr=10..30,gain,specaugment,mixup:alpha=0.4" (see README) [none]' })
     .option('on-nonfinite', { choices: ['stop', 'skip'] as const, describe: 'a step with a NaN/Inf loss or gradient: stop (keeping the last checkpoint) or skip its batch [stop]' })
     .option('val-actors', { type: 'string', describe: 'validation actors, e.g. 17-20 [the last fifth]' })
     .option('test-actors', { type: 'string', describe: 'test actors, e.g. 1,2 [none]' })
@@ -136,7 +136,7 @@ export function trainOptions(args: TrainArgs) {
     ...(args.frames !== undefined && { frames: args.frames }),
     ...(args.seed !== undefined && { seed: args.seed }),
     ...(args['on-nonfinite'] && { onNonFinite: args['on-nonfinite'] }),
-    ...(args.augment !== undefined && { augment: (parsedFlag('augment', args.augment, trainAugmentConfig), args.augment) }),
+    ...(args.augment !== undefined && { augment: (parsedFlag('augment', args.augment, parseAugment), args.augment) }),
     ...(args['val-actors'] !== undefined && { valActors: parsedFlag('val-actors', args['val-actors'], parseActorList) }),
     ...(args['test-actors'] !== undefined && { testActors: parsedFlag('test-actors', args['test-actors'], parseActorList) }),
     ...(args.folds !== undefined && { folds: args.folds }),

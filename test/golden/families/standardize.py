@@ -1,5 +1,7 @@
 """Golden tensors for per-band standardisation with length masking: torch over [N, C, T] log-Mel-like
-values (around -40 dB with a 15 dB spread), statistics in float64 as a training set's would be."""
+values (around -40 dB with a 15 dB spread), statistics in float64 as a training set's would be; and the
+same into windows of another width (cropped to 64 frames, zero-padded to 120), as the waveform-augmented
+training batches use it."""
 import numpy as np
 import torch
 
@@ -22,4 +24,6 @@ def generate():
         "standardize.mean": f32(mean),
         "standardize.inv_std": f32(inv_std),
         "standardize.y": f32(y),
+        "standardize.narrow.y": f32(y[:, :, :64]),
+        "standardize.wide.y": f32(torch.nn.functional.pad(y, (0, 120 - T))),
     }
