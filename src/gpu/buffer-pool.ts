@@ -1,9 +1,22 @@
-// Reuses GPU buffers by (size, usage): training steps allocate the same shapes every step. A request over the
+// Reuses GPU buffers by (size, usage): training steps allocate the same shapes every step, and batches whose
+// sizes vary (augmented waveforms) share a bounded set of size classes instead of each keeping its own. A request over the
 // device's limits fails at once, and an allocation the device cannot satisfy (Dawn's out-of-memory error scope)
 // is reported through `watch`, both with the size asked for, the limit or what is held, and what to do.
 
 /** Buffers are sized in 256-byte steps so near-equal tensors share a bucket and copies stay aligned. */
 const SIZE_STEP = 256;
+/** Above this, sizes round up to one of CLASSES_PER_OCTAVE classes per power of two (at most 12.5% over). */
+const CLASS_FROM = 2 ** 20;
+const CLASSES_PER_OCTAVE = 8;
+
+/** The bytes a request of `byteLength` is allocated: a 256-byte step, or above 1 MiB its size class (within `most`). */
+export function bufferSize(byteLength: number, most = Infinity): number {
+  const step = Math.max(SIZE_STEP, Math.ceil(byteLength / SIZE_STEP) * SIZE_STEP);
+  if (step <= CLASS_FROM) return step;
+  const unit = 2 ** Math.floor(Math.log2(step)) / CLASSES_PER_OCTAVE;
+  const sized = Math.ceil(step / unit) * unit;
+  return sized <= most ? sized : step;
+}
 
 /** What a buffer request ran into: a device limit, or the device's memory. */
 export class GpuMemoryError extends Error {
@@ -35,19 +48,26 @@ export class BufferPool {
   peakBytes = 0;
   /** Bytes the device has allocated for this pool, live or idle. */
   allocatedBytes = 0;
+  /** The device's, read once: acquire runs hundreds of times a step. */
+  private readonly limits: { maxBufferSize: number; maxStorageBufferBindingSize: number };
 
   /** `watch` receives, for each new allocation, the promise of its out-of-memory check (the runtime reports it at the next sync). */
   constructor(
     private readonly device: GPUDevice,
     private readonly watch: (check: Promise<GpuMemoryError | null>) => void = () => undefined,
-  ) {}
+  ) {
+    const { maxBufferSize, maxStorageBufferBindingSize } = device.limits;
+    this.limits = { maxBufferSize, maxStorageBufferBindingSize };
+  }
 
   acquire(byteLength: number, usage: GPUBufferUsageFlags, label: string): GPUBuffer {
-    const size = Math.max(SIZE_STEP, Math.ceil(byteLength / SIZE_STEP) * SIZE_STEP);
+    const asked = Math.max(SIZE_STEP, Math.ceil(byteLength / SIZE_STEP) * SIZE_STEP);
+    this.checkLimits(asked, usage, label);
+    const { maxBufferSize, maxStorageBufferBindingSize } = this.limits;
+    const size = bufferSize(byteLength, usage & GPUBufferUsage.STORAGE ? Math.min(maxBufferSize, maxStorageBufferBindingSize) : maxBufferSize);
     const key = `${size}:${usage}`;
     let buffer = this.free.get(key)?.pop();
     if (!buffer) {
-      this.checkLimits(size, usage, label);
       this.device.pushErrorScope('out-of-memory');
       buffer = this.device.createBuffer({ size, usage, label });
       const liveBytes = this.liveBytes;
@@ -79,7 +99,7 @@ export class BufferPool {
 
   /** Storage buffers are bound whole, so they must also fit one binding. */
   private checkLimits(size: number, usage: GPUBufferUsageFlags, label: string): void {
-    const { maxBufferSize, maxStorageBufferBindingSize } = this.device.limits;
+    const { maxBufferSize, maxStorageBufferBindingSize } = this.limits;
     if (size > maxBufferSize) throw new GpuMemoryError(label, size, { name: 'maxBufferSize', bytes: maxBufferSize }, this.liveBytes);
     if (usage & GPUBufferUsage.STORAGE && size > maxStorageBufferBindingSize) {
       throw new GpuMemoryError(label, size, { name: 'maxStorageBufferBindingSize', bytes: maxStorageBufferBindingSize }, this.liveBytes);

@@ -1,7 +1,7 @@
 // A buffer request over the device's limits fails at once with the size asked for, the limit and what to do; an
 // allocation the device cannot satisfy (its out-of-memory error scope) is reported the same way at the next sync.
 import { describe, expect, it } from 'vitest';
-import { BufferPool, GpuMemoryError } from '../../src/gpu/buffer-pool.js';
+import { BufferPool, bufferSize, GpuMemoryError } from '../../src/gpu/buffer-pool.js';
 import { binary } from '../../src/ops/elementwise.js';
 import { webgpuBackend } from '../helpers/backends.js';
 
@@ -81,5 +81,18 @@ describe('out-of-memory reports (a stand-in device whose out-of-memory scope fir
     expect(() => pool.acquire(32 * MiB, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST, 'readback')).not.toThrow();
     expect(() => pool.acquire(32 * MiB, GPUBufferUsage.STORAGE, 'tensor[x]')).toThrow(/maxStorageBufferBindingSize of 16\.0 MiB/);
     expect(() => pool.acquire(65 * MiB, GPUBufferUsage.MAP_READ, 'readback')).toThrow(/maxBufferSize of 64\.0 MiB/);
+  });
+
+  it('gives requests of many sizes above 1 MiB a few size classes, so varying batches reuse their buffers', () => {
+    const { pool } = standIn();
+    // 200 batches of packed clips of different lengths, 2 to 4 MiB each, one alive at a time.
+    for (let i = 0; i < 200; i++) pool.release(pool.acquire(2 * MiB + i * 10_000 + 4, GPUBufferUsage.STORAGE, `tensor[batch ${i}]`));
+    // One buffer per class of 2.25, 2.5, ..., 4 MiB (25 MiB), not 200 buffers (about 600 MiB).
+    expect(pool.allocatedBytes).toBe(25 * MiB);
+    expect(bufferSize(2 * MiB + 4)).toBe(2.25 * MiB);
+    expect(bufferSize(1000)).toBe(1024);
+    // At the binding limit, a request keeps its own size rather than a class past the limit.
+    expect(bufferSize(16 * MiB - 4096, 16 * MiB)).toBe(16 * MiB);
+    expect(bufferSize(15.9 * MiB, 15.95 * MiB)).toBe(Math.ceil((15.9 * MiB) / 256) * 256);
   });
 });

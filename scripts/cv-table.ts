@@ -1,0 +1,35 @@
+// The cross-validation result of several `ser-gpu train --folds K --seed S` runs of one recipe, for the README:
+// per seed the test-fold WA and UA (mean +- std over folds) and the run time, then the mean +- std over seeds
+// of those means and over every fold of every seed. Each fold's model was chosen on its own validation actors.
+// Usage: npx tsx scripts/cv-table.ts RUN_DIR... (e.g. runs/cv5-default-s1 runs/cv5-default-s2 runs/cv5-default-s3)
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { RUN_FILES, type EvaluationRecord, type RunInfo } from '../src/app/run-files.js';
+import { meanStd } from '../src/eval/metrics.js';
+
+const dirs = process.argv.slice(2);
+if (dirs.length === 0) {
+  process.stderr.write('usage: npx tsx scripts/cv-table.ts RUN_DIR...\n');
+  process.exit(2);
+}
+const pct = (v: { mean: number; std: number }) => `${(100 * v.mean).toFixed(1)} ± ${(100 * v.std).toFixed(1)}`;
+const runs = dirs.map((dir) => {
+  const info = JSON.parse(readFileSync(join(dir, RUN_FILES.info), 'utf8')) as RunInfo;
+  if (!info.finishedAt) throw new Error(`${dir}: the run has not finished (no finishedAt in run.json)`);
+  if (info.splits.some((s) => s.test.length === 0)) throw new Error(`${dir}: not a cross-validation run (a fold without test actors)`);
+  const folds = JSON.parse(readFileSync(join(dir, RUN_FILES.evaluation), 'utf8')) as EvaluationRecord[];
+  return { dir, seed: info.settings.seed as number, info, wa: folds.map((f) => f.metrics.wa), ua: folds.map((f) => f.metrics.ua) };
+});
+const settings = runs.map((r) => JSON.stringify({ ...r.info.settings, seed: 0 }));
+if (new Set(settings).size > 1) throw new Error('cv-table: the runs differ in more than the seed');
+const splits = new Set(runs.map((r) => JSON.stringify(r.info.splits)));
+if (splits.size > 1) throw new Error('cv-table: the runs have different folds');
+
+const lines = ['| seed | folds | WA % (mean ± std over folds) | UA % | minutes |', '| --- | --- | --- | --- | --- |'];
+for (const r of runs) lines.push(`| ${r.seed} | ${r.wa.length} | ${pct(meanStd(r.wa))} | ${pct(meanStd(r.ua))} | ${((r.info.seconds ?? 0) / 60).toFixed(1)} |`);
+const seedMeans = (key: 'wa' | 'ua') => meanStd(runs.map((r) => meanStd(r[key]).mean));
+lines.push(`| mean ± std over ${runs.length} seeds | | ${pct(seedMeans('wa'))} | ${pct(seedMeans('ua'))} | |`);
+lines.push(`| all ${runs.reduce((n, r) => n + r.wa.length, 0)} folds | | ${pct(meanStd(runs.flatMap((r) => r.wa)))} | ${pct(meanStd(runs.flatMap((r) => r.ua)))} | |`);
+const [first] = runs;
+lines.push('', `Folds (test actors): ${first.info.splits.map((s, i) => `${i + 1}: ${s.test.join(',')}`).join('; ')}.`);
+process.stdout.write(lines.join('\n') + '\n');
