@@ -49,7 +49,7 @@ override TM: u32 = 8; // register kernels: consecutive output pixels of one row 
 override FLIP: bool = false; // gemm_padded: backward-input (stride 1) as a forward pass with the kernel flipped
 override WINQ: u32 = 3; // gemm_padded: vec4s in one window, <= WINQ_MAX
 
-const TM_MAX = 8u;
+const TM_MAX = 12u;
 const TN = 8u; // register kernels: output channels per workgroup, one weight per lane of a subgroup of >= 8
 const WINQ_MAX = 8u;
 
@@ -219,30 +219,33 @@ struct PadParams {
   H: u32, W: u32, // src plane
   Hp: u32, Wp: u32, // padded plane, Wp a multiple of 4
   top: i32, left: i32, // padded (r, q) holds src (r - top, q - left); negative crops
-  vec4s: u32, // Hp * Wp / 4 * planes
+  rows: u32, // Hp * planes
 }
 
 @group(0) @binding(0) var<uniform> PP: PadParams;
 @group(0) @binding(1) var<storage, read> unpadded: array<f32>;
 @group(0) @binding(2) var<storage, read_write> padded: array<vec4f>;
 
-// One vec4 of the padded copy per invocation, zero outside src; 1-D grid (grid1d).
+// One padded row per invocation, zero outside src; 1-D grid (grid1d). A row rather than one vec4 per
+// invocation: the index divisions run once per row (lavapipe divides lane by lane), and the loads are
+// clamped and selected rather than branched on.
 @compute @workgroup_size(WG)
 fn pad_source(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
   let i = gid.x + gid.y * nwg.x * WG;
-  if (i >= PP.vec4s) { return; }
-  let rowAll = i / (PP.Wp / 4u);
-  let plane = rowAll / PP.Hp;
-  let row = i32(rowAll % PP.Hp) - PP.top;
-  let col = i32(i % (PP.Wp / 4u) * 4u) - PP.left;
-  var v = vec4f(0.0);
-  if (row >= 0 && row < i32(PP.H)) {
-    for (var e = 0; e < 4; e++) {
-      let c = col + e;
-      if (c >= 0 && c < i32(PP.W)) { v[e] = unpadded[(plane * PP.H + u32(row)) * PP.W + u32(c)]; }
+  if (i >= PP.rows) { return; }
+  let row = i32(i % PP.Hp) - PP.top;
+  let rowOk = row >= 0 && row < i32(PP.H);
+  let rowBase = i32(i / PP.Hp * PP.H) * i32(PP.W) + row * i32(PP.W);
+  let quads = PP.Wp / 4u;
+  for (var q = 0u; q < quads; q++) {
+    var v: vec4f;
+    for (var e = 0u; e < 4u; e++) {
+      let col = i32(4u * q + e) - PP.left;
+      let ok = rowOk && col >= 0 && col < i32(PP.W);
+      v[e] = select(0.0, unpadded[select(0, rowBase + col, ok)], ok);
     }
+    padded[i * quads + q] = v;
   }
-  padded[i] = v;
 }
 
 // Workgroup-memory tiles (real GPUs, where barriers are cheap and workgroup memory is fast): a 16x16
