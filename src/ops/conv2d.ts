@@ -83,15 +83,24 @@ export function conv2dTiling(report: AdapterReport, pass: Conv2dPass, g: Conv2dG
   const shape = { KH: g.KH, KW: g.KW, SH, SW, DH, DW };
   if (pass === 'backwardWeight') {
     const taps = g.C * g.KH * g.KW;
-    // 24 taps x up to 4 channels per invocation measured best on lavapipe (16 or 32 taps: 0.8-0.9x the GFLOP/s).
-    const TG = Math.min(3, Math.ceil(taps / 8));
     const TO = Math.min(4, Math.max(1, Math.floor(g.O / 8)));
     const WG = Math.min(64, roundUp(Math.ceil(g.O / TO), 8));
-    const blocks = Math.ceil(taps / (8 * TG)) * Math.ceil(g.O / (WG * TO));
     const rows = g.N * g.OH;
     const target = report.isSoftware ? 32 : 512;
-    const rowsPerChunk = Math.ceil(rows / Math.min(rows, Math.max(1, Math.ceil(target / blocks))));
-    return { name: `splitK(${Math.ceil(rows / rowsPerChunk)}) TO=${TO} taps=${8 * TG} WG=${WG}`, entry: 'weight_grad', constants: { ...shape, WG, TO, TG }, rowsPerChunk };
+    const chunking = (tapBlocks: number) => {
+      const blocks = tapBlocks * Math.ceil(g.O / (WG * TO));
+      const rowsPerChunk = Math.ceil(rows / Math.min(rows, Math.max(1, Math.ceil(target / blocks))));
+      return { rowsPerChunk, chunks: Math.ceil(rows / rowsPerChunk) };
+    };
+    const WINQ = paddedWeightWindow(g);
+    if (report.isSoftware && WINQ) {
+      const { rowsPerChunk, chunks } = chunking(Math.ceil((g.C * g.KH) / WEIGHT_TAP_ROWS));
+      return { name: `padded splitK(${chunks}) TO=${TO} tap rows=${WEIGHT_TAP_ROWS} WG=${WG}`, entry: 'weight_grad_padded', constants: { KH: g.KH, KW: g.KW, DH, DW, WG, TO, WINQ }, rowsPerChunk };
+    }
+    // 24 taps x up to 4 channels per invocation measured best on lavapipe (16 or 32 taps: 0.8-0.9x the GFLOP/s).
+    const TG = Math.min(3, Math.ceil(taps / 8));
+    const { rowsPerChunk, chunks } = chunking(Math.ceil(taps / (8 * TG)));
+    return { name: `splitK(${chunks}) TO=${TO} taps=${8 * TG} WG=${WG}`, entry: 'weight_grad', constants: { ...shape, WG, TO, TG }, rowsPerChunk };
   }
   const transposed = pass === 'backwardInput';
   const gridW = transposed ? Math.ceil(g.W / SW) : g.OW;
@@ -126,6 +135,20 @@ function paddedWindow(pass: Conv2dPass, g: Conv2dGeometry, gridW: number): { TM:
     .filter((w) => w.WINQ <= WINQ_MAX);
   const paddedWidth = (TM: number) => Math.ceil(gridW / TM) * TM;
   return windows.reduce<{ TM: number; WINQ: number } | null>((best, w) => (!best || paddedWidth(w.TM) < paddedWidth(best.TM) ? w : best), null);
+}
+
+/** weight_grad_padded's (c, kh) rows of taps per workgroup, and its widest kernel (shaders/conv2d_backward.wgsl). */
+const WEIGHT_TAP_ROWS = 4;
+const WEIGHT_KW_MAX = 5;
+
+/**
+ * vec4s of x that weight_grad_padded reads per tap row and run of 4 output pixels, or null where it does not
+ * apply: strides (its runs are 4 consecutive input columns), or windows past the 8 vec4s of a subgroup.
+ */
+function paddedWeightWindow(g: Conv2dGeometry): number | null {
+  const WINQ = Math.ceil((4 + (g.KW - 1) * g.p.dilationW) / 4);
+  const fits = g.p.strideH === 1 && g.p.strideW === 1 && g.KW <= WEIGHT_KW_MAX && WEIGHT_TAP_ROWS * WINQ <= 8;
+  return fits ? WINQ : null;
 }
 
 function roundUp(n: number, multiple: number): number {
@@ -219,7 +242,7 @@ function gemm(
 }
 
 /** A zero-padded copy [N, C, Hp, Wp] of src [N, C, H, W]: padded (r, q) = src (r - top, q - left). */
-function padSource(backend: WebGpuBackend, src: Tensor, [N, C, H, W]: number[], Hp: number, Wp: number, top: number, left: number): Tensor {
+function padSource(backend: WebGpuBackend, src: Tensor, [N, C, H, W]: readonly number[], Hp: number, Wp: number, top: number, left: number): Tensor {
   const padded = backend.empty([N, C, Hp, Wp]);
   const WG = 64;
   const rows = N * C * Hp;
@@ -245,16 +268,31 @@ export function conv2dBackwardWeight(backend: Backend, x: Tensor, dy: Tensor, p:
     const rows = g.N * g.OH;
     const rowsPerChunk = tiling.rowsPerChunk ?? rows;
     const chunks = Math.ceil(rows / rowsPerChunk);
-    return splitK(backend, weightShape, chunks, (partial) =>
-      backend.runtime.run({
-        shader: 'conv2d_backward',
-        entry: 'weight_grad',
-        constants: c,
-        uniforms: [g.C, g.O, g.H, g.W, g.OH, g.OW, p.padH, p.padW, rows, rowsPerChunk, taps],
-        buffers: [x.buffer, dy.buffer, partial.buffer],
-        workgroups: [groups(taps, 8 * c.TG), chunks, groups(g.O, c.WG * c.TO)],
-      }),
-    );
+    const run = (entry: string, uniforms: number[], sources: Tensor[], tapGroups: number) =>
+      splitK(backend, weightShape, chunks, (partial) =>
+        backend.runtime.run({
+          shader: 'conv2d_backward',
+          entry,
+          constants: c,
+          uniforms,
+          buffers: [...sources.map((t) => t.buffer), partial.buffer],
+          workgroups: [tapGroups, chunks, groups(g.O, c.WG * c.TO)],
+        }),
+      );
+    if (tiling.entry === 'weight_grad_padded') {
+      // Runs of 4 pixels: dy's rows padded with zeros to a multiple of 4, x's by the convolution's padding and
+      // wide enough for the last run's window.
+      const quadsDy = Math.ceil(g.OW / 4);
+      const quadsX = quadsDy + c.WINQ - 1;
+      const Hp = g.OH + (g.KH - 1) * p.dilationH;
+      const xPadded = padSource(backend, x, x.shape, Hp, 4 * quadsX, p.padH, p.padW);
+      const dyPadded = padSource(backend, dy, dy.shape, g.OH, 4 * quadsDy, 0, 0);
+      const dw = run('weight_grad_padded', [g.C, g.O, Hp, quadsX, g.OH, quadsDy, rows, rowsPerChunk, g.C * g.KH], [xPadded, dyPadded], groups(g.C * g.KH, WEIGHT_TAP_ROWS));
+      xPadded.dispose();
+      dyPadded.dispose();
+      return dw;
+    }
+    return run('weight_grad', [g.C, g.O, g.H, g.W, g.OH, g.OW, p.padH, p.padW, rows, rowsPerChunk, taps], [x, dy], groups(taps, 8 * c.TG));
   }
   const kernel = backend.kernel('conv2d.backwardWeight', backwardWeightCpuKernel, g.O * taps);
   const result = kernel(x.host, dy.host, g.N, g.C, g.H, g.W, g.O, g.KH, g.KW, g.OH, g.OW, p.strideH, p.strideW, p.padH, p.padW, p.dilationH, p.dilationW);

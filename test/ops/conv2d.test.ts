@@ -216,8 +216,11 @@ describe('conv2d geometry and tiling', () => {
     const wide = conv2dGeometry([1, 1, 8, 60], [1, 1, 1, 15], { ...SAME_3X3, padH: 0, dilationW: 3 });
     expect(conv2dTiling(report(true), 'forward', wide).entry).toBe('gemm_registers');
     expect(() => conv2dTiling(report(true), 'forward', wide, 'padded')).toThrow(/padded/);
+    // Weight gradients: runs of 4 pixels over padded copies at stride 1, the unpadded kernel otherwise.
     const weight = conv2dTiling(report(true), 'backwardWeight', g);
-    expect(weight.entry).toBe('weight_grad');
-    expect(weight.name).toMatch(/splitK/);
+    expect(weight).toMatchObject({ entry: 'weight_grad_padded', constants: { WINQ: 2 } });
+    expect(weight.name).toMatch(/padded splitK/);
+    expect(conv2dTiling(report(true), 'backwardWeight', strided).entry).toBe('weight_grad');
+    expect(conv2dTiling(report(true), 'backwardWeight', wide).entry).toBe('weight_grad');
   });
 });
