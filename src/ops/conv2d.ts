@@ -125,17 +125,19 @@ const WINQ_MAX = 8;
 /**
  * Run length TM (a multiple of 4, so runs start on a vec4) and vec4s per window row for gemm_padded, or null
  * where it does not apply: strided backward-input, whose taps depend on the stride phase, or too wide a window.
- * Of the runs that pad a row least, the longest: fewer loads and broadcasts per FMA (12 measured 1.1-1.3x
- * the GFLOP/s of 8 on lavapipe; longer runs no longer unroll there).
+ * The run that computes a padded row fastest: longer runs load and broadcast less per FMA (GFLOP/s measured on
+ * lavapipe, relative to runs of 8: RUN_SPEED; runs past 12 no longer unroll there), shorter ones pad less.
  */
 function paddedWindow(pass: Conv2dPass, g: Conv2dGeometry, gridW: number): { TM: number; WINQ: number } | null {
   if (pass === 'backwardInput' && (g.p.strideH > 1 || g.p.strideW > 1)) return null;
+  const cost = (TM: number) => (Math.ceil(gridW / TM) * TM) / RUN_SPEED[TM];
   const windows = [12, 8, 4]
     .map((TM) => ({ TM, WINQ: Math.ceil(((TM - 1) * g.p.strideW + (g.KW - 1) * g.p.dilationW + 1) / 4) }))
     .filter((w) => w.WINQ <= WINQ_MAX);
-  const paddedWidth = (TM: number) => Math.ceil(gridW / TM) * TM;
-  return windows.reduce<{ TM: number; WINQ: number } | null>((best, w) => (!best || paddedWidth(w.TM) < paddedWidth(best.TM) ? w : best), null);
+  return windows.reduce<{ TM: number; WINQ: number } | null>((best, w) => (!best || cost(w.TM) < cost(best.TM) ? w : best), null);
 }
+
+const RUN_SPEED: Record<number, number> = { 12: 1.18, 8: 1, 4: 0.87 };
 
 /** weight_grad_padded's (c, kh) rows of taps per workgroup, and its widest kernel (shaders/conv2d_backward.wgsl). */
 const WEIGHT_TAP_ROWS = 4;

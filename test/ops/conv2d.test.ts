@@ -201,7 +201,7 @@ describe('conv2d geometry and tiling', () => {
     const report = (isSoftware: boolean) => ({ isSoftware }) as AdapterReport;
     const g = conv2dGeometry([32, 16, 32, 94], [32, 16, 3, 3], SAME_3X3);
     expect(conv2dTiling(report(true), 'forward', g)).toMatchObject({ entry: 'gemm_padded', constants: { TM: 12, WINQ: 4, WG: 64, FLIP: 0 } });
-    // The longest run of those that pad the row least: 16 columns are two runs of 8, not two of 12.
+    // The run that computes a padded row fastest: 16 columns are two runs of 8, not two of 12.
     const sixteen = conv2dGeometry([2, 4, 5, 16], [6, 4, 3, 3], SAME_3X3);
     expect(conv2dTiling(report(true), 'forward', sixteen)).toMatchObject({ entry: 'gemm_padded', constants: { TM: 8, WINQ: 3 } });
     expect(conv2dTiling(report(true), 'backwardInput', g)).toMatchObject({ entry: 'gemm_padded', constants: { FLIP: 1 } });
