@@ -110,7 +110,7 @@ export function conv2dTiling(report: AdapterReport, pass: Conv2dPass, g: Conv2dG
   if (choice === 'workgroup') return { name: 'workgroup 64x64x16, 4x4 per invocation', entry: 'gemm_workgroup', constants: { ...shape, TRANSPOSED: Number(transposed) } };
   if (choice === 'padded') {
     const window = paddedWindow(pass, g, gridW);
-    if (!window) throw new Error(`conv2d: no padded-window kernel for this ${pass} pass (strided backward, or a window over ${4 * WINQ_MAX} columns)`);
+    if (!window) throw new Error(`conv2d: no padded-window kernel for this ${pass} pass (strided backward, a kernel over ${PADDED_KW_MAX} columns or a window over ${4 * WINQ_MAX})`);
     const WG = Math.min(64, roundUp(g.N * gridH * Math.ceil(gridW / window.TM), 8));
     return { name: `padded vec4 windows ${window.TM}x8 WG=${WG}`, entry: 'gemm_padded', constants: { ...shape, FLIP: Number(transposed), ...window, WG } };
   }
@@ -121,15 +121,18 @@ export function conv2dTiling(report: AdapterReport, pass: Conv2dPass, g: Conv2dG
 }
 
 const WINQ_MAX = 8;
+/** The widest kernel of gemm_padded and weight_grad_padded (their per-row arrays of taps, KW_MAX in the shaders). */
+const PADDED_KW_MAX = 5;
 
 /**
  * Run length TM (a multiple of 4, so runs start on a vec4) and vec4s per window row for gemm_padded, or null
- * where it does not apply: strided backward-input, whose taps depend on the stride phase, or too wide a window.
+ * where it does not apply: strided backward-input, whose taps depend on the stride phase, or too wide a kernel
+ * or window.
  * The run that computes a padded row fastest: longer runs load and broadcast less per FMA (GFLOP/s measured on
- * lavapipe, relative to runs of 8: RUN_SPEED; runs past 12 no longer unroll there), shorter ones pad less.
+ * lavapipe, relative to runs of 8: RUN_SPEED; runs of 16 or 24 were no faster there), shorter ones pad less.
  */
 function paddedWindow(pass: Conv2dPass, g: Conv2dGeometry, gridW: number): { TM: number; WINQ: number } | null {
-  if (pass === 'backwardInput' && (g.p.strideH > 1 || g.p.strideW > 1)) return null;
+  if ((pass === 'backwardInput' && (g.p.strideH > 1 || g.p.strideW > 1)) || g.KW > PADDED_KW_MAX) return null;
   const cost = (TM: number) => (Math.ceil(gridW / TM) * TM) / RUN_SPEED[TM];
   const windows = [12, 8, 4]
     .map((TM) => ({ TM, WINQ: Math.ceil(((TM - 1) * g.p.strideW + (g.KW - 1) * g.p.dilationW + 1) / 4) }))
@@ -137,11 +140,10 @@ function paddedWindow(pass: Conv2dPass, g: Conv2dGeometry, gridW: number): { TM:
   return windows.reduce<{ TM: number; WINQ: number } | null>((best, w) => (!best || cost(w.TM) < cost(best.TM) ? w : best), null);
 }
 
-const RUN_SPEED: Record<number, number> = { 12: 1.18, 8: 1, 4: 0.87 };
+const RUN_SPEED: Record<number, number> = { 12: 1.07, 8: 1, 4: 0.62 };
 
-/** weight_grad_padded's (c, kh) rows of taps per workgroup, and its widest kernel (shaders/conv2d_backward.wgsl). */
+/** weight_grad_padded's (c, kh) rows of taps per workgroup (shaders/conv2d_backward.wgsl). */
 const WEIGHT_TAP_ROWS = 4;
-const WEIGHT_KW_MAX = 5;
 
 /**
  * vec4s of x that weight_grad_padded reads per tap row and run of 4 output pixels, or null where it does not
@@ -149,7 +151,7 @@ const WEIGHT_KW_MAX = 5;
  */
 function paddedWeightWindow(g: Conv2dGeometry): number | null {
   const WINQ = Math.ceil((4 + (g.KW - 1) * g.p.dilationW) / 4);
-  const fits = g.p.strideH === 1 && g.p.strideW === 1 && g.KW <= WEIGHT_KW_MAX && WEIGHT_TAP_ROWS * WINQ <= 8;
+  const fits = g.p.strideH === 1 && g.p.strideW === 1 && g.KW <= PADDED_KW_MAX && WEIGHT_TAP_ROWS * WINQ <= 8;
   return fits ? WINQ : null;
 }
 

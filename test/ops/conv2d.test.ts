@@ -216,11 +216,15 @@ describe('conv2d geometry and tiling', () => {
     const wide = conv2dGeometry([1, 1, 8, 60], [1, 1, 1, 15], { ...SAME_3X3, padH: 0, dilationW: 3 });
     expect(conv2dTiling(report(true), 'forward', wide).entry).toBe('gemm_registers');
     expect(() => conv2dTiling(report(true), 'forward', wide, 'padded')).toThrow(/padded/);
+    // Kernels over 5 columns (the padded kernels' arrays of taps per row) as well.
+    const seven = conv2dGeometry([1, 1, 8, 20], [1, 1, 1, 7], { ...SAME_3X3, padH: 0, padW: 3 });
+    expect(conv2dTiling(report(true), 'forward', seven).entry).toBe('gemm_registers');
     // Weight gradients: runs of 4 pixels over padded copies at stride 1, the unpadded kernel otherwise.
     const weight = conv2dTiling(report(true), 'backwardWeight', g);
     expect(weight).toMatchObject({ entry: 'weight_grad_padded', constants: { WINQ: 2 } });
     expect(weight.name).toMatch(/padded splitK/);
     expect(conv2dTiling(report(true), 'backwardWeight', strided).entry).toBe('weight_grad');
     expect(conv2dTiling(report(true), 'backwardWeight', wide).entry).toBe('weight_grad');
+    expect(conv2dTiling(report(true), 'backwardWeight', seven).entry).toBe('weight_grad');
   });
 });
