@@ -143,7 +143,7 @@ function paddedWindow(pass: Conv2dPass, g: Conv2dGeometry, gridW: number): { TM:
 const RUN_SPEED: Record<number, number> = { 12: 1.07, 8: 1, 4: 0.62 };
 
 /** weight_grad_padded's (c, kh) rows of taps per workgroup (shaders/conv2d_backward.wgsl). */
-const WEIGHT_TAP_ROWS = 4;
+const WEIGHT_TAP_ROWS = 8;
 
 /**
  * vec4s of x that weight_grad_padded reads per tap row and run of 4 output pixels, or null where it does not
@@ -151,7 +151,7 @@ const WEIGHT_TAP_ROWS = 4;
  */
 function paddedWeightWindow(g: Conv2dGeometry): number | null {
   const WINQ = Math.ceil((4 + (g.KW - 1) * g.p.dilationW) / 4);
-  const fits = g.p.strideH === 1 && g.p.strideW === 1 && g.KW <= PADDED_KW_MAX && WEIGHT_TAP_ROWS * WINQ <= 8;
+  const fits = g.p.strideH === 1 && g.p.strideW === 1 && g.KW <= PADDED_KW_MAX && WEIGHT_TAP_ROWS * WINQ <= 16;
   return fits ? WINQ : null;
 }
 
