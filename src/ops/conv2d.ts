@@ -75,8 +75,9 @@ export interface Conv2dTiling {
  * memory (barriers cost a coroutine switch per invocation there): over a padded copy of the source read as
  * vec4 windows where the pass allows (forward, stride-1 backward-input), else over the source with bounds
  * checks. Real GPUs, and adapters whose subgroups may be narrower than the register kernels' 8 weight lanes
- * (SwiftShader: 4), get 64x64 workgroup tiles. The weight gradient always uses the split-K subgroup kernel,
- * with the split sized to give every core (or SM) several workgroups. `kernel` overrides the choice.
+ * (SwiftShader: 4), get 64x64 workgroup tiles. The weight gradient uses a split-K subgroup kernel, over padded
+ * copies read as vec4 runs on software adapters at stride 1, else over the tensors as they are, with the split
+ * sized to give every core (or SM) several workgroups. `kernel` overrides the forward / backward-input choice.
  */
 export function conv2dTiling(report: AdapterReport, pass: Conv2dPass, g: Conv2dGeometry, kernel?: Conv2dKernel): Conv2dTiling {
   const { strideH: SH, strideW: SW, dilationH: DH, dilationW: DW } = g.p;
@@ -147,7 +148,8 @@ const WEIGHT_TAP_ROWS = 8;
 
 /**
  * vec4s of x that weight_grad_padded reads per tap row and run of 4 output pixels, or null where it does not
- * apply: strides (its runs are 4 consecutive input columns), or windows past the 8 vec4s of a subgroup.
+ * apply: strides (its runs are 4 consecutive input columns), kernels over 5 columns, or windows past the two
+ * vec4s each lane loads.
  */
 function paddedWeightWindow(g: Conv2dGeometry): number | null {
   const WINQ = Math.ceil((4 + (g.KW - 1) * g.p.dilationW) / 4);
