@@ -148,12 +148,12 @@ const WEIGHT_TAP_ROWS = 8;
 
 /**
  * vec4s of x that weight_grad_padded reads per tap row and run of 4 output pixels, or null where it does not
- * apply: strides (its runs are 4 consecutive input columns), kernels over 5 columns, or windows past the two
- * vec4s each lane loads.
+ * apply: strides (its runs are 4 consecutive input columns), kernels over 5 columns, windows past the two
+ * vec4s each lane loads, or fewer (c, kh) rows than a workgroup's (one input channel: 2x slower than weight_grad).
  */
 function paddedWeightWindow(g: Conv2dGeometry): number | null {
   const WINQ = Math.ceil((4 + (g.KW - 1) * g.p.dilationW) / 4);
-  const fits = g.p.strideH === 1 && g.p.strideW === 1 && g.KW <= PADDED_KW_MAX && WEIGHT_TAP_ROWS * WINQ <= 16;
+  const fits = g.p.strideH === 1 && g.p.strideW === 1 && g.KW <= PADDED_KW_MAX && WEIGHT_TAP_ROWS * WINQ <= 16 && g.C * g.KH >= WEIGHT_TAP_ROWS;
   return fits ? WINQ : null;
 }
 

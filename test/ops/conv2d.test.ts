@@ -226,5 +226,8 @@ describe('conv2d geometry and tiling', () => {
     expect(conv2dTiling(report(true), 'backwardWeight', strided).entry).toBe('weight_grad');
     expect(conv2dTiling(report(true), 'backwardWeight', wide).entry).toBe('weight_grad');
     expect(conv2dTiling(report(true), 'backwardWeight', seven).entry).toBe('weight_grad');
+    // One input channel: 3 (c, kh) rows would leave most of the padded kernel's 8 per workgroup idle.
+    const oneChannel = conv2dGeometry([2, 1, 16, 20], [4, 1, 3, 3], SAME_3X3);
+    expect(conv2dTiling(report(true), 'backwardWeight', oneChannel).entry).toBe('weight_grad');
   });
 });
