@@ -45,13 +45,14 @@ override TRANSPOSED: bool = false;
 override HAS_BIAS: bool = false;
 override RELU: bool = false;
 override WG: u32 = 64;
-override TM: u32 = 8; // register kernels: consecutive output pixels of one row per invocation, <= TM_MAX
+override TM: u32 = 8; // register kernels: consecutive output pixels of one row per invocation, <= TM_MAX (gemm_padded: 4, 8 or 12)
 override FLIP: bool = false; // gemm_padded: backward-input (stride 1) as a forward pass with the kernel flipped
 override WINQ: u32 = 3; // gemm_padded: vec4s in one window, <= WINQ_MAX
 
-const TM_MAX = 8u;
+const TM_MAX = 12u;
 const TN = 8u; // register kernels: output channels per workgroup, one weight per lane of a subgroup of >= 8
 const WINQ_MAX = 8u;
+const KW_MAX = 5u; // gemm_padded
 
 // Where tap k of one axis lands in src for output index 0 of this phase: (offset, 1) or (_, 0) when the
 // tap skips this phase (backward). Source index = out index * step + offset, step = S forward, 1 backward.
@@ -163,6 +164,23 @@ fn gemm_registers(@builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_i
   }
 }
 
+// gemm_padded's products of one window row for pixels i0 .. i0 + 3 of the run: pixel by pixel, its KW taps
+// together, so that its accumulators stay in registers across them (tap by tap, all TM pixels' accumulators
+// would be reloaded from the stack for each tap: ~1.3x slower on lavapipe).
+fn add_quad(acc: ptr<function, array<array<vec4f, 2>, TM_MAX>>, win: ptr<function, array<vec4f, WINQ_MAX>>,
+            wt: ptr<function, array<array<vec4f, 2>, KW_MAX>>, i0: u32) {
+  for (var i = i0; i < i0 + 4u; i++) {
+    var a = (*acc)[i];
+    for (var kw = 0u; kw < KW; kw++) {
+      let e = i * SW + select(kw, KW - 1u - kw, FLIP) * DW;
+      let v = (*win)[e / 4u][e % 4u];
+      a[0] += v * (*wt)[kw][0];
+      a[1] += v * (*wt)[kw][1];
+    }
+    (*acc)[i] = a;
+  }
+}
+
 // Register tiles over the padded source: no bounds checks, and each tap row is read as WINQ aligned vec4s
 // (one row of a run: TM pixels and the KW taps of each), since lavapipe pays per load instruction and lane,
 // not per component. Column offsets within the window are compile-time constants, so the window stays in
@@ -189,17 +207,17 @@ fn gemm_padded(@builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_id) 
       let base4 = ((n * P.CI + ci) * P.srcH + row) * pitch4 + s0 * SW / 4u;
       var win: array<vec4f, WINQ_MAX>;
       for (var q = 0u; q < WINQ; q++) { win[q] = src4[base4 + q]; }
+      var wt: array<array<vec4f, 2>, KW_MAX>; // the TN channels' weights of each tap of the row
       for (var kw = 0u; kw < KW; kw++) {
         let wl = w[ci * P.wsCI + wLane + kh * KW + kw];
-        let w0 = vec4f(subgroupBroadcast(wl, 0u), subgroupBroadcast(wl, 1u), subgroupBroadcast(wl, 2u), subgroupBroadcast(wl, 3u));
-        let w1 = vec4f(subgroupBroadcast(wl, 4u), subgroupBroadcast(wl, 5u), subgroupBroadcast(wl, 6u), subgroupBroadcast(wl, 7u));
-        for (var i = 0u; i < TM; i++) {
-          let e = i * SW + select(kw, KW - 1u - kw, FLIP) * DW;
-          let v = win[e / 4u][e % 4u];
-          acc[i][0] += v * w0;
-          acc[i][1] += v * w1;
-        }
+        wt[kw][0] = vec4f(subgroupBroadcast(wl, 0u), subgroupBroadcast(wl, 1u), subgroupBroadcast(wl, 2u), subgroupBroadcast(wl, 3u));
+        wt[kw][1] = vec4f(subgroupBroadcast(wl, 4u), subgroupBroadcast(wl, 5u), subgroupBroadcast(wl, 6u), subgroupBroadcast(wl, 7u));
       }
+      // Straight-line quads of pixels rather than one loop over TM: NIR would not unroll TM x KW taps (its
+      // unroll budget), and an accumulator indexed by a loop variable leaves registers.
+      add_quad(&acc, &win, &wt, 0u);
+      if (TM > 4u) { add_quad(&acc, &win, &wt, 4u); }
+      if (TM > 8u) { add_quad(&acc, &win, &wt, 8u); }
     }
   }
 
@@ -219,30 +237,33 @@ struct PadParams {
   H: u32, W: u32, // src plane
   Hp: u32, Wp: u32, // padded plane, Wp a multiple of 4
   top: i32, left: i32, // padded (r, q) holds src (r - top, q - left); negative crops
-  vec4s: u32, // Hp * Wp / 4 * planes
+  rows: u32, // Hp * planes
 }
 
 @group(0) @binding(0) var<uniform> PP: PadParams;
 @group(0) @binding(1) var<storage, read> unpadded: array<f32>;
 @group(0) @binding(2) var<storage, read_write> padded: array<vec4f>;
 
-// One vec4 of the padded copy per invocation, zero outside src; 1-D grid (grid1d).
+// One padded row per invocation, zero outside src; 1-D grid (grid1d). A row rather than one vec4 per
+// invocation: the index divisions run once per row (lavapipe divides lane by lane), and the loads are
+// clamped and selected rather than branched on.
 @compute @workgroup_size(WG)
 fn pad_source(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
   let i = gid.x + gid.y * nwg.x * WG;
-  if (i >= PP.vec4s) { return; }
-  let rowAll = i / (PP.Wp / 4u);
-  let plane = rowAll / PP.Hp;
-  let row = i32(rowAll % PP.Hp) - PP.top;
-  let col = i32(i % (PP.Wp / 4u) * 4u) - PP.left;
-  var v = vec4f(0.0);
-  if (row >= 0 && row < i32(PP.H)) {
-    for (var e = 0; e < 4; e++) {
-      let c = col + e;
-      if (c >= 0 && c < i32(PP.W)) { v[e] = unpadded[(plane * PP.H + u32(row)) * PP.W + u32(c)]; }
+  if (i >= PP.rows) { return; }
+  let row = i32(i % PP.Hp) - PP.top;
+  let rowOk = row >= 0 && row < i32(PP.H);
+  let rowBase = i32(i / PP.Hp * PP.H) * i32(PP.W) + row * i32(PP.W);
+  let quads = PP.Wp / 4u;
+  for (var q = 0u; q < quads; q++) {
+    var v: vec4f;
+    for (var e = 0u; e < 4u; e++) {
+      let col = i32(4u * q + e) - PP.left;
+      let ok = rowOk && col >= 0 && col < i32(PP.W);
+      v[e] = select(0.0, unpadded[select(0, rowBase + col, ok)], ok);
     }
+    padded[i * quads + q] = v;
   }
-  padded[i] = v;
 }
 
 // Workgroup-memory tiles (real GPUs, where barriers are cheap and workgroup memory is fast): a 16x16

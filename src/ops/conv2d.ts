@@ -75,23 +75,33 @@ export interface Conv2dTiling {
  * memory (barriers cost a coroutine switch per invocation there): over a padded copy of the source read as
  * vec4 windows where the pass allows (forward, stride-1 backward-input), else over the source with bounds
  * checks. Real GPUs, and adapters whose subgroups may be narrower than the register kernels' 8 weight lanes
- * (SwiftShader: 4), get 64x64 workgroup tiles. The weight gradient always uses the split-K subgroup kernel,
- * with the split sized to give every core (or SM) several workgroups. `kernel` overrides the choice.
+ * (SwiftShader: 4), get 64x64 workgroup tiles. The weight gradient uses a split-K subgroup kernel, over padded
+ * copies read as vec4 runs on software adapters at stride 1, else over the tensors as they are, with the split
+ * sized to give every core (or SM) several workgroups. `kernel` overrides the forward / backward-input choice.
  */
 export function conv2dTiling(report: AdapterReport, pass: Conv2dPass, g: Conv2dGeometry, kernel?: Conv2dKernel): Conv2dTiling {
   const { strideH: SH, strideW: SW, dilationH: DH, dilationW: DW } = g.p;
   const shape = { KH: g.KH, KW: g.KW, SH, SW, DH, DW };
   if (pass === 'backwardWeight') {
     const taps = g.C * g.KH * g.KW;
-    // 16 taps x up to 4 channels per invocation measured best on lavapipe (more spills registers).
-    const TG = Math.min(2, Math.ceil(taps / 8));
     const TO = Math.min(4, Math.max(1, Math.floor(g.O / 8)));
     const WG = Math.min(64, roundUp(Math.ceil(g.O / TO), 8));
-    const blocks = Math.ceil(taps / (8 * TG)) * Math.ceil(g.O / (WG * TO));
     const rows = g.N * g.OH;
     const target = report.isSoftware ? 32 : 512;
-    const rowsPerChunk = Math.ceil(rows / Math.min(rows, Math.max(1, Math.ceil(target / blocks))));
-    return { name: `splitK(${Math.ceil(rows / rowsPerChunk)}) TO=${TO} taps=${8 * TG} WG=${WG}`, entry: 'weight_grad', constants: { ...shape, WG, TO, TG }, rowsPerChunk };
+    const chunking = (tapBlocks: number) => {
+      const blocks = tapBlocks * Math.ceil(g.O / (WG * TO));
+      const rowsPerChunk = Math.ceil(rows / Math.min(rows, Math.max(1, Math.ceil(target / blocks))));
+      return { rowsPerChunk, chunks: Math.ceil(rows / rowsPerChunk) };
+    };
+    const WINQ = paddedWeightWindow(g);
+    if (report.isSoftware && WINQ) {
+      const { rowsPerChunk, chunks } = chunking(Math.ceil((g.C * g.KH) / WEIGHT_TAP_ROWS));
+      return { name: `padded splitK(${chunks}) TO=${TO} tap rows=${WEIGHT_TAP_ROWS} WG=${WG}`, entry: 'weight_grad_padded', constants: { KH: g.KH, KW: g.KW, DH, DW, WG, TO, WINQ }, rowsPerChunk };
+    }
+    // 24 taps x up to 4 channels per invocation measured best on lavapipe (16 or 32 taps: 0.8-0.9x the GFLOP/s).
+    const TG = Math.min(3, Math.ceil(taps / 8));
+    const { rowsPerChunk, chunks } = chunking(Math.ceil(taps / (8 * TG)));
+    return { name: `splitK(${chunks}) TO=${TO} taps=${8 * TG} WG=${WG}`, entry: 'weight_grad', constants: { ...shape, WG, TO, TG }, rowsPerChunk };
   }
   const transposed = pass === 'backwardInput';
   const gridW = transposed ? Math.ceil(g.W / SW) : g.OW;
@@ -101,7 +111,7 @@ export function conv2dTiling(report: AdapterReport, pass: Conv2dPass, g: Conv2dG
   if (choice === 'workgroup') return { name: 'workgroup 64x64x16, 4x4 per invocation', entry: 'gemm_workgroup', constants: { ...shape, TRANSPOSED: Number(transposed) } };
   if (choice === 'padded') {
     const window = paddedWindow(pass, g, gridW);
-    if (!window) throw new Error(`conv2d: no padded-window kernel for this ${pass} pass (strided backward, or a window over ${4 * WINQ_MAX} columns)`);
+    if (!window) throw new Error(`conv2d: no padded-window kernel for this ${pass} pass (strided backward, a kernel over ${PADDED_KW_MAX} columns or a window over ${4 * WINQ_MAX})`);
     const WG = Math.min(64, roundUp(g.N * gridH * Math.ceil(gridW / window.TM), 8));
     return { name: `padded vec4 windows ${window.TM}x8 WG=${WG}`, entry: 'gemm_padded', constants: { ...shape, FLIP: Number(transposed), ...window, WG } };
   }
@@ -112,18 +122,39 @@ export function conv2dTiling(report: AdapterReport, pass: Conv2dPass, g: Conv2dG
 }
 
 const WINQ_MAX = 8;
+/** The widest kernel of gemm_padded and weight_grad_padded (their per-row arrays of taps, KW_MAX in the shaders). */
+const PADDED_KW_MAX = 5;
 
 /**
- * Run length TM (4 or 8, so runs start on a vec4) and vec4s per window row for gemm_padded, or null where it
- * does not apply: strided backward-input, whose taps depend on the stride phase, or too wide a window.
+ * Run length TM (a multiple of 4, so runs start on a vec4) and vec4s per window row for gemm_padded, or null
+ * where it does not apply: strided backward-input, whose taps depend on the stride phase, or too wide a kernel
+ * or window.
+ * The run that computes a padded row fastest: longer runs load and broadcast less per FMA (GFLOP/s measured on
+ * lavapipe, relative to runs of 8: RUN_SPEED; runs of 16 or 24 were no faster there), shorter ones pad less.
  */
 function paddedWindow(pass: Conv2dPass, g: Conv2dGeometry, gridW: number): { TM: number; WINQ: number } | null {
-  if (pass === 'backwardInput' && (g.p.strideH > 1 || g.p.strideW > 1)) return null;
-  for (const TM of gridW > 4 ? [8, 4] : [4]) {
-    const WINQ = Math.ceil(((TM - 1) * g.p.strideW + (g.KW - 1) * g.p.dilationW + 1) / 4);
-    if (WINQ <= WINQ_MAX) return { TM, WINQ };
-  }
-  return null;
+  if ((pass === 'backwardInput' && (g.p.strideH > 1 || g.p.strideW > 1)) || g.KW > PADDED_KW_MAX) return null;
+  const cost = (TM: number) => (Math.ceil(gridW / TM) * TM) / RUN_SPEED[TM];
+  const windows = [12, 8, 4]
+    .map((TM) => ({ TM, WINQ: Math.ceil(((TM - 1) * g.p.strideW + (g.KW - 1) * g.p.dilationW + 1) / 4) }))
+    .filter((w) => w.WINQ <= WINQ_MAX);
+  return windows.reduce<{ TM: number; WINQ: number } | null>((best, w) => (!best || cost(w.TM) < cost(best.TM) ? w : best), null);
+}
+
+const RUN_SPEED: Record<number, number> = { 12: 1.07, 8: 1, 4: 0.62 };
+
+/** weight_grad_padded's (c, kh) rows of taps per workgroup (shaders/conv2d_backward.wgsl). */
+const WEIGHT_TAP_ROWS = 8;
+
+/**
+ * vec4s of x that weight_grad_padded reads per tap row and run of 4 output pixels, or null where it does not
+ * apply: strides (its runs are 4 consecutive input columns), kernels over 5 columns, windows past the two
+ * vec4s each lane loads, or fewer (c, kh) rows than a workgroup's (one input channel: 2x slower than weight_grad).
+ */
+function paddedWeightWindow(g: Conv2dGeometry): number | null {
+  const WINQ = Math.ceil((4 + (g.KW - 1) * g.p.dilationW) / 4);
+  const fits = g.p.strideH === 1 && g.p.strideW === 1 && g.KW <= PADDED_KW_MAX && WEIGHT_TAP_ROWS * WINQ <= 16 && g.C * g.KH >= WEIGHT_TAP_ROWS;
+  return fits ? WINQ : null;
 }
 
 function roundUp(n: number, multiple: number): number {
@@ -217,17 +248,17 @@ function gemm(
 }
 
 /** A zero-padded copy [N, C, Hp, Wp] of src [N, C, H, W]: padded (r, q) = src (r - top, q - left). */
-function padSource(backend: WebGpuBackend, src: Tensor, [N, C, H, W]: number[], Hp: number, Wp: number, top: number, left: number): Tensor {
+function padSource(backend: WebGpuBackend, src: Tensor, [N, C, H, W]: readonly number[], Hp: number, Wp: number, top: number, left: number): Tensor {
   const padded = backend.empty([N, C, Hp, Wp]);
   const WG = 64;
-  const vec4s = (N * C * Hp * Wp) / 4;
+  const rows = N * C * Hp;
   backend.runtime.run({
     shader: 'conv2d',
     entry: 'pad_source',
     constants: { WG },
-    uniforms: [H, W, Hp, Wp, { i32: top }, { i32: left }, vec4s],
+    uniforms: [H, W, Hp, Wp, { i32: top }, { i32: left }, rows],
     buffers: [src.buffer, padded.buffer],
-    workgroups: grid1d(vec4s, WG),
+    workgroups: grid1d(rows, WG),
   });
   return padded;
 }
@@ -243,16 +274,31 @@ export function conv2dBackwardWeight(backend: Backend, x: Tensor, dy: Tensor, p:
     const rows = g.N * g.OH;
     const rowsPerChunk = tiling.rowsPerChunk ?? rows;
     const chunks = Math.ceil(rows / rowsPerChunk);
-    return splitK(backend, weightShape, chunks, (partial) =>
-      backend.runtime.run({
-        shader: 'conv2d_backward',
-        entry: 'weight_grad',
-        constants: c,
-        uniforms: [g.C, g.O, g.H, g.W, g.OH, g.OW, p.padH, p.padW, rows, rowsPerChunk, taps],
-        buffers: [x.buffer, dy.buffer, partial.buffer],
-        workgroups: [groups(taps, 8 * c.TG), chunks, groups(g.O, c.WG * c.TO)],
-      }),
-    );
+    const run = (entry: string, uniforms: number[], sources: Tensor[], tapGroups: number) =>
+      splitK(backend, weightShape, chunks, (partial) =>
+        backend.runtime.run({
+          shader: 'conv2d_backward',
+          entry,
+          constants: c,
+          uniforms,
+          buffers: [...sources.map((t) => t.buffer), partial.buffer],
+          workgroups: [tapGroups, chunks, groups(g.O, c.WG * c.TO)],
+        }),
+      );
+    if (tiling.entry === 'weight_grad_padded') {
+      // Runs of 4 pixels: dy's rows padded with zeros to a multiple of 4, x's by the convolution's padding and
+      // wide enough for the last run's window.
+      const quadsDy = Math.ceil(g.OW / 4);
+      const quadsX = quadsDy + c.WINQ - 1;
+      const Hp = g.OH + (g.KH - 1) * p.dilationH;
+      const xPadded = padSource(backend, x, x.shape, Hp, 4 * quadsX, p.padH, p.padW);
+      const dyPadded = padSource(backend, dy, dy.shape, g.OH, 4 * quadsDy, 0, 0);
+      const dw = run('weight_grad_padded', [g.C, g.O, Hp, quadsX, g.OH, quadsDy, rows, rowsPerChunk, g.C * g.KH], [xPadded, dyPadded], groups(g.C * g.KH, WEIGHT_TAP_ROWS));
+      xPadded.dispose();
+      dyPadded.dispose();
+      return dw;
+    }
+    return run('weight_grad', [g.C, g.O, g.H, g.W, g.OH, g.OW, p.padH, p.padW, rows, rowsPerChunk, taps], [x, dy], groups(taps, 8 * c.TG));
   }
   const kernel = backend.kernel('conv2d.backwardWeight', backwardWeightCpuKernel, g.O * taps);
   const result = kernel(x.host, dy.host, g.N, g.C, g.H, g.W, g.O, g.KH, g.KW, g.OH, g.OW, p.strideH, p.strideW, p.padH, p.padW, p.dilationH, p.dilationW);

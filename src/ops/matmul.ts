@@ -1,6 +1,8 @@
-// Batched matmul with optional transposes: shaders/matmul.wgsl on WebGPU, a gpu.js kernel on the CPU.
+// Batched matmul with optional transposes: shaders/matmul.wgsl or shaders/matmul_subgroup.wgsl (software
+// adapters with 8-lane subgroups) on WebGPU, a gpu.js kernel on the CPU.
 import type { IKernelRunShortcut } from 'gpu.js';
 import type { Backend, CpuKernelFunction } from '../backend/types.js';
+import type { AdapterReport } from '../gpu/device.js';
 import { groups } from '../gpu/grid.js';
 import type { Tensor } from '../tensor.js';
 
@@ -39,25 +41,31 @@ export function matmulShape(a: readonly number[], b: readonly number[], transA =
   return { batch, M, N, K, strideA: batchA === 1 ? 0 : M * K, strideB: batchB === 1 ? 0 : K * N };
 }
 
-/** Invocations per workgroup, and rows x columns of C per invocation (shaders/matmul.wgsl). */
-export interface Tiling {
-  WG: number;
-  TM: number;
-  TN: number;
-}
+/**
+ * Invocations per workgroup and the register tile of each: TM rows x TN columns (shaders/matmul.wgsl), or
+ * TM rows x TV vec4s of columns (shaders/matmul_subgroup.wgsl).
+ */
+export type Tiling = { shader: 'matmul'; WG: number; TM: number; TN: number } | { shader: 'matmul_subgroup'; WG: number; TM: number; TV: number };
 
 const pow2AtLeast = (n: number) => 2 ** Math.ceil(Math.log2(Math.max(1, n)));
 
 /**
- * Software adapters (lavapipe) run a workgroup as SIMD lanes and load storage lane by lane, so a big
- * register tile (16 x 8: 5.3 FMAs per load, 4 x 4: 2) and one 8-lane vector per workgroup pay best
- * (measured 2.2-2.6x the GFLOP/s of a 4 x 4 tile over 8 x 8 invocations). Real GPUs keep a 4 x 4 tile over 64 invocations (registers, occupancy). Tiles
- * shrink to small M and N so that no invocation computes mostly clamped rows or columns.
+ * Software adapters (lavapipe) run a workgroup as SIMD lanes and load storage lane by lane, so the tile that
+ * pays best is one 8-lane vector per workgroup with few loads per FMA: with subgroups of >= 8 lanes, 16 rows
+ * shared through subgroupBroadcast x 4 vec4s of columns (measured ~2x the GFLOP/s of the 16 x 8 scalar tile);
+ * without them (SwiftShader: 4 lanes), that 16 x 8 tile (2.2-2.6x a 4 x 4 tile over 8 x 8 invocations).
+ * Real GPUs keep a 4 x 4 tile over 64 invocations (registers, occupancy). Tiles shrink to small M and N so
+ * that no invocation computes mostly clamped rows or columns.
  */
-export function matmulTiling(software: boolean, M: number, N: number): Tiling {
-  const [WG, maxTM, maxTN] = software ? [8, 16, 8] : [64, 4, 4];
-  return { WG, TM: Math.min(maxTM, pow2AtLeast(M)), TN: Math.min(maxTN, pow2AtLeast(Math.ceil(N / WG))) };
+export function matmulTiling(adapter: Pick<AdapterReport, 'isSoftware' | 'subgroupMinSize'>, M: number, N: number): Tiling {
+  const TM = Math.min(adapter.isSoftware ? 16 : 4, pow2AtLeast(M));
+  if (!adapter.isSoftware) return { shader: 'matmul', WG: 64, TM, TN: Math.min(4, pow2AtLeast(Math.ceil(N / 64))) };
+  if (adapter.subgroupMinSize < 8) return { shader: 'matmul', WG: 8, TM, TN: Math.min(8, pow2AtLeast(Math.ceil(N / 8))) };
+  return { shader: 'matmul_subgroup', WG: 8, TM, TV: Math.min(4, pow2AtLeast(Math.ceil(N / 32))) };
 }
+
+/** The bench's name of a tiling. */
+export const tilingName = (t: Tiling) => (t.shader === 'matmul' ? `WG=${t.WG} TM=${t.TM} TN=${t.TN}` : `subgroup rows WG=${t.WG} TM=${t.TM} TV=${t.TV} (vec4s)`);
 
 export function matmul(backend: Backend, a: Tensor, b: Tensor, options: MatmulOptions = {}): Tensor {
   const { transA = false, transB = false, bias } = options;
@@ -69,15 +77,19 @@ export function matmul(backend: Backend, a: Tensor, b: Tensor, options: MatmulOp
   if (backend.kind === 'webgpu') {
     const out = options.out ?? backend.empty(outShape);
     if (out.size === 0) return out;
-    const t = options.tiling ?? matmulTiling(backend.runtime.report.isSoftware, s.M, s.N);
-    backend.runtime.run({
-      shader: 'matmul',
-      constants: { TRANS_A: Number(transA), TRANS_B: Number(transB), HAS_BIAS: Number(!!bias), ...t },
-      uniforms: [s.M, s.N, s.K, s.strideA, s.strideB, Number(accumulate)],
-      // The bias binding is statically used, so it needs a buffer even when unread: `a` (read-only aliases are legal).
-      buffers: [a.buffer, b.buffer, out.buffer, (bias ?? a).buffer],
-      workgroups: [groups(s.N, t.WG * t.TN), groups(s.M, t.TM), s.batch],
-    });
+    const { shader, ...t } = options.tiling ?? matmulTiling(backend.runtime.report, s.M, s.N);
+    const flags = { TRANS_A: Number(transA), TRANS_B: Number(transB), HAS_BIAS: Number(!!bias) };
+    const uniforms = [s.M, s.N, s.K, s.strideA, s.strideB, Number(accumulate)];
+    // The bias binding is statically used, so it needs a buffer even when unread: `a` (read-only aliases are legal).
+    const buffers = [a.buffer, b.buffer, out.buffer, (bias ?? a).buffer];
+    const workgroups = [groups(s.N, t.WG * ('TN' in t ? t.TN : 4 * t.TV)), groups(s.M, t.TM), s.batch] as const;
+    if (shader === 'matmul') {
+      backend.runtime.run({ shader, constants: { ...flags, ...t }, uniforms, buffers, workgroups });
+    } else {
+      // B again as vec4s (read where its rows are 16-byte aligned).
+      const B_VEC4 = Number(!transB && s.N % 4 === 0 && s.strideB % 4 === 0);
+      backend.runtime.run({ shader, constants: { ...flags, B_VEC4, ...t }, uniforms, buffers: [...buffers, b.buffer], workgroups });
+    }
     return out;
   }
   const kernel = backend.kernel('matmul', matmulCpuKernel, s.batch * s.M * s.N);

@@ -200,7 +200,10 @@ describe('conv2d geometry and tiling', () => {
   it('picks register tiles on software adapters and workgroup tiles on GPUs, and names them', () => {
     const report = (isSoftware: boolean) => ({ isSoftware }) as AdapterReport;
     const g = conv2dGeometry([32, 16, 32, 94], [32, 16, 3, 3], SAME_3X3);
-    expect(conv2dTiling(report(true), 'forward', g)).toMatchObject({ entry: 'gemm_padded', constants: { TM: 8, WINQ: 3, WG: 64, FLIP: 0 } });
+    expect(conv2dTiling(report(true), 'forward', g)).toMatchObject({ entry: 'gemm_padded', constants: { TM: 12, WINQ: 4, WG: 64, FLIP: 0 } });
+    // The run that computes a padded row fastest: 16 columns are two runs of 8, not two of 12.
+    const sixteen = conv2dGeometry([2, 4, 5, 16], [6, 4, 3, 3], SAME_3X3);
+    expect(conv2dTiling(report(true), 'forward', sixteen)).toMatchObject({ entry: 'gemm_padded', constants: { TM: 8, WINQ: 3 } });
     expect(conv2dTiling(report(true), 'backwardInput', g)).toMatchObject({ entry: 'gemm_padded', constants: { FLIP: 1 } });
     expect(conv2dTiling(report(false), 'backwardInput', g)).toMatchObject({ entry: 'gemm_workgroup', constants: { TRANSPOSED: 1 } });
     // Subgroups narrower than the register kernels' 8 weight lanes (SwiftShader's 4): the workgroup kernel.
@@ -213,8 +216,18 @@ describe('conv2d geometry and tiling', () => {
     const wide = conv2dGeometry([1, 1, 8, 60], [1, 1, 1, 15], { ...SAME_3X3, padH: 0, dilationW: 3 });
     expect(conv2dTiling(report(true), 'forward', wide).entry).toBe('gemm_registers');
     expect(() => conv2dTiling(report(true), 'forward', wide, 'padded')).toThrow(/padded/);
+    // Kernels over 5 columns (the padded kernels' arrays of taps per row) as well.
+    const seven = conv2dGeometry([1, 1, 8, 20], [1, 1, 1, 7], { ...SAME_3X3, padH: 0, padW: 3 });
+    expect(conv2dTiling(report(true), 'forward', seven).entry).toBe('gemm_registers');
+    // Weight gradients: runs of 4 pixels over padded copies at stride 1, the unpadded kernel otherwise.
     const weight = conv2dTiling(report(true), 'backwardWeight', g);
-    expect(weight.entry).toBe('weight_grad');
-    expect(weight.name).toMatch(/splitK/);
+    expect(weight).toMatchObject({ entry: 'weight_grad_padded', constants: { WINQ: 2 } });
+    expect(weight.name).toMatch(/padded splitK/);
+    expect(conv2dTiling(report(true), 'backwardWeight', strided).entry).toBe('weight_grad');
+    expect(conv2dTiling(report(true), 'backwardWeight', wide).entry).toBe('weight_grad');
+    expect(conv2dTiling(report(true), 'backwardWeight', seven).entry).toBe('weight_grad');
+    // One input channel: 3 (c, kh) rows would leave most of the padded kernel's 8 per workgroup idle.
+    const oneChannel = conv2dGeometry([2, 1, 16, 20], [4, 1, 3, 3], SAME_3X3);
+    expect(conv2dTiling(report(true), 'backwardWeight', oneChannel).entry).toBe('weight_grad');
   });
 });

@@ -11,18 +11,26 @@ const TOL = { atol: 1e-5, rtol: 1e-5 };
 
 it('has the golden cases', () => expect(cases.length).toBeGreaterThanOrEqual(6));
 
+// Every adapter's tiling runs here (lavapipe), so each kernel and tile is checked on every machine.
+const ADAPTERS = {
+  lavapipe: { isSoftware: true, subgroupMinSize: 8 },
+  'software, 4-lane subgroups': { isSoftware: true, subgroupMinSize: 4 },
+  'real GPU': { isSoftware: false, subgroupMinSize: 32 },
+};
+
 it('tiles per adapter, shrinking the tile to small shapes', () => {
-  expect(matmulTiling(true, 512, 512)).toEqual({ WG: 8, TM: 16, TN: 8 });
-  expect(matmulTiling(true, 1, 8)).toEqual({ WG: 8, TM: 1, TN: 1 });
-  expect(matmulTiling(true, 5, 20)).toEqual({ WG: 8, TM: 8, TN: 4 });
-  expect(matmulTiling(false, 512, 512)).toEqual({ WG: 64, TM: 4, TN: 4 });
+  expect(matmulTiling(ADAPTERS.lavapipe, 512, 512)).toEqual({ shader: 'matmul_subgroup', WG: 8, TM: 16, TV: 4 });
+  expect(matmulTiling(ADAPTERS.lavapipe, 1, 8)).toEqual({ shader: 'matmul_subgroup', WG: 8, TM: 1, TV: 1 });
+  expect(matmulTiling(ADAPTERS.lavapipe, 5, 70)).toEqual({ shader: 'matmul_subgroup', WG: 8, TM: 8, TV: 4 });
+  expect(matmulTiling(ADAPTERS['software, 4-lane subgroups'], 512, 512)).toEqual({ shader: 'matmul', WG: 8, TM: 16, TN: 8 });
+  expect(matmulTiling(ADAPTERS['software, 4-lane subgroups'], 5, 20)).toEqual({ shader: 'matmul', WG: 8, TM: 8, TN: 4 });
+  expect(matmulTiling(ADAPTERS['real GPU'], 512, 512)).toEqual({ shader: 'matmul', WG: 64, TM: 4, TN: 4 });
 });
 
 describeBackends('matmul vs torch.matmul', (backend) => {
-  // Both adapters' tilings run here (lavapipe), so the real-GPU one is checked on every machine.
-  for (const software of [true, false]) {
+  for (const [adapter, report] of Object.entries(ADAPTERS)) {
     for (const name of cases) {
-      it(`${name}${software ? '' : ' (real-GPU tiling)'}`, async () => {
+      it(`${name} (${adapter} tiling)`, async () => {
         const a = golden.get(`matmul.${name}.a`);
         const b = golden.get(`matmul.${name}.b`);
         const c = golden.get(`matmul.${name}.c`);
@@ -31,7 +39,7 @@ describeBackends('matmul vs torch.matmul', (backend) => {
         const ta = backend.upload(a.data, a.shape);
         const tb = backend.upload(b.data, b.shape);
         const [M, N] = c.shape.slice(-2);
-        const out = matmul(backend, ta, tb, { transA, transB, tiling: matmulTiling(software, M, N) });
+        const out = matmul(backend, ta, tb, { transA, transB, tiling: matmulTiling(report, M, N) });
         expect(out.shape).toEqual(c.shape);
         expectClose(await out.read(), c.data, TOL, `matmul ${name}`);
         for (const t of [ta, tb, out]) t.dispose();
@@ -48,13 +56,13 @@ describeBackends('matmul vs torch.matmul', (backend) => {
     expectClose(await out.read(), Array.from(c, (v) => 2 * v), { atol: 2e-5, rtol: 1e-5 }, 'matmul accumulate');
   });
 
-  for (const software of [true, false]) {
-    it(`adds a bias and sums inner sizes past gpu.js's 1,000-iteration loop cap${software ? '' : ' (real-GPU tiling)'}`, async () => {
+  for (const [adapter, report] of Object.entries(ADAPTERS)) {
+    it(`adds a bias and sums inner sizes past gpu.js's 1,000-iteration loop cap (${adapter} tiling)`, async () => {
       const [M, N, K] = [3, 260, 1500];
       const a = Float32Array.from({ length: M * K }, (_, i) => Math.sin(i));
       const b = Float32Array.from({ length: K * N }, (_, i) => Math.cos(i));
       const bias = Float32Array.from({ length: N }, (_, i) => i / 100);
-      const tiling = matmulTiling(software, M, N);
+      const tiling = matmulTiling(report, M, N);
       const out = matmul(backend, backend.upload(a, [M, K]), backend.upload(b, [K, N]), { bias: backend.upload(bias, [N]), tiling });
       const want = matmulReference(a, b, M, N, K).map((v, i) => v + bias[i % N]);
       // 1,500 f32 products of magnitude <= 1.

@@ -4,7 +4,7 @@ import type { Backend, WebGpuBackend } from '../../backend/types.js';
 import { activationBackward, activationBackwardReference } from '../../ops/activation.js';
 import { batchNormBackward, batchNormBackwardReference, batchNormForward, batchNormReference, batchNormTiling } from '../../ops/batchnorm.js';
 import { denseBackward, denseBackwardReference, denseForward, denseReference } from '../../ops/dense.js';
-import { matmul, matmulReference, matmulTiling } from '../../ops/matmul.js';
+import { matmul, matmulReference, matmulTiling, tilingName } from '../../ops/matmul.js';
 import { Optimizer, OptimizerReference, type AdamConfig } from '../../ops/optim.js';
 import {
   globalAvgPoolBackward, globalAvgPoolBackwardReference, globalAvgPoolForward, globalAvgPoolReference,
@@ -243,10 +243,7 @@ function batchNormCases(batch: number): KernelCase[] {
 function matmulCase(n: number): KernelCase {
   return {
     kernel: 'matmul', shape: `${n}x${n}x${n}`, work: { flops: 2 * n ** 3, bytes: 4 * 3 * n * n },
-    variant: (backend) => {
-      const t = matmulTiling(backend.adapter.isSoftware, n, n);
-      return `WG=${t.WG} TM=${t.TM} TN=${t.TN}`;
-    },
+    variant: (backend) => tilingName(matmulTiling(backend.adapter, n, n)),
     setup(backend) {
       const [a, b] = [random(n * n, 60), random(n * n, 61)];
       const t = [backend.upload(a, [n, n]), backend.upload(b, [n, n])];

@@ -112,7 +112,7 @@ export async function runKernelSuite(backend: Backend, options: KernelSuiteOptio
   const ceiling = { gflops: flops?.rate ?? null, gbps: bandwidth?.rate ?? null, gbpsFrom: bandwidth?.kernel ?? null, dispatchMs: dispatch?.ms ? dispatch.ms.median : null };
   const works = new Map(cases.map((c) => [c.kernel + c.shape, c.work]));
   for (const row of rows) {
-    classify(row, works.get(row.kernel + row.shape), ceiling, backend.kind);
+    classify(row, works.get(row.kernel + row.shape), ceiling, backend.kind, software);
   }
   const timestamps = backend.kind === 'webgpu' && backend.runtime.hasTimestamps;
   return { repeats: options.repeats, timestamps, ceiling, rows, families: backend.kind === 'webgpu' ? familyCoverage(rows) : null };
@@ -123,7 +123,7 @@ export async function runKernelSuite(backend: Backend, options: KernelSuiteOptio
  * the roofline min(peak, intensity x bandwidth), which makes a low-intensity shape bandwidth-bound. Far rows
  * get the likely reason.
  */
-function classify(row: KernelRow, work: Work | undefined, ceiling: KernelSuiteResult['ceiling'], kind: Backend['kind']): void {
+function classify(row: KernelRow, work: Work | undefined, ceiling: KernelSuiteResult['ceiling'], kind: Backend['kind'], software: boolean): void {
   if (row.rate === undefined || row.kernel.startsWith('ceiling:') || !work) return;
   let attainable = row.bound === 'flops' ? ceiling.gflops : ceiling.gbps;
   if ('flops' in work && work.bytes && ceiling.gflops && ceiling.gbps) {
@@ -145,6 +145,10 @@ function classify(row: KernelRow, work: Work | undefined, ceiling: KernelSuiteRe
     row.far = `launch-bound: ${row.dispatches ?? 1} dispatch(es) of ${(1000 * perDispatch).toFixed(0)} µs, within 4x of a tiny dispatch's ${(1000 * ceiling.dispatchMs).toFixed(0)} µs (small shape)`;
   } else if (row.intensity !== undefined && row.bound === 'bytes') {
     row.far = `bandwidth-bound shape (${row.intensity.toFixed(1)} FLOP/byte, below the machine balance of ${(ceiling.gflops! / ceiling.gbps!).toFixed(1)}), and below that bandwidth: re-reads of inputs beyond the minimum traffic`;
+  } else if (row.bound === 'flops' && software) {
+    // Measured on lavapipe: shaders/conv2d.wgsl, matmul_subgroup.wgsl and src/ops/conv2d.ts say which tiles and why.
+    row.far =
+      'compute-bound below the FMA peak: a software adapter loads storage lane by lane (an 8-lane load costs ~9 FMAs), and tiles that share more loads no longer unroll or spill their accumulators';
   } else if (row.bound === 'flops') {
     row.far = 'compute-bound below the FMA peak: loads per FMA and the tiling, not the launch';
   } else {
