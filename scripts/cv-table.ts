@@ -1,15 +1,19 @@
 // The cross-validation result of several `ser-gpu train --folds K --seed S` runs of one recipe, for the README:
 // per seed the test-fold WA and UA (mean +- std over folds) and the run time, then the mean +- std over seeds
 // of those means and over every fold of every seed. Each fold's model was chosen on its own validation actors.
-// Usage: npx tsx scripts/cv-table.ts RUN_DIR... (e.g. runs/cv5-default-s1 runs/cv5-default-s2 runs/cv5-default-s3)
+// With --peer FILE (bench/peers/torch_recipe.py --json), the same recipe in PyTorch side by side.
+// Usage: npx tsx scripts/cv-table.ts [--peer FILE] RUN_DIR... (e.g. runs/cv5-default-s1 runs/cv5-default-s2)
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RUN_FILES, type EvaluationRecord, type RunInfo } from '../src/app/run-files.js';
 import { meanStd } from '../src/eval/metrics.js';
 
-const dirs = process.argv.slice(2);
-if (dirs.length === 0) {
-  process.stderr.write('usage: npx tsx scripts/cv-table.ts RUN_DIR...\n');
+const args = process.argv.slice(2);
+const peerAt = args.indexOf('--peer');
+const peerPath = peerAt >= 0 ? args[peerAt + 1] : undefined;
+const dirs = peerAt >= 0 ? args.filter((_, i) => i !== peerAt && i !== peerAt + 1) : args;
+if (dirs.length === 0 || (peerAt >= 0 && !peerPath)) {
+  process.stderr.write('usage: npx tsx scripts/cv-table.ts [--peer torch-recipe.json] RUN_DIR...\n');
   process.exit(2);
 }
 const pct = (v: { mean: number; std: number }) => `${(100 * v.mean).toFixed(1)} ± ${(100 * v.std).toFixed(1)}`;
@@ -30,6 +34,21 @@ for (const r of runs) lines.push(`| ${r.seed} | ${r.wa.length} | ${pct(meanStd(r
 const seedMeans = (key: 'wa' | 'ua') => meanStd(runs.map((r) => meanStd(r[key]).mean));
 lines.push(`| mean ± std over ${runs.length} seeds | | ${pct(seedMeans('wa'))} | ${pct(seedMeans('ua'))} | |`);
 lines.push(`| all ${runs.reduce((n, r) => n + r.wa.length, 0)} folds | | ${pct(meanStd(runs.flatMap((r) => r.wa)))} | ${pct(meanStd(runs.flatMap((r) => r.ua)))} | |`);
+if (peerPath) {
+  // torch_recipe.py's JSON: runs [{seed, folds: [{test: {wa, ua}}], seconds}], the same folds by construction.
+  const peer = JSON.parse(readFileSync(peerPath, 'utf8')) as { tool: string; complete: boolean; runs: { seed: number; folds: { test: { wa: number; ua: number } }[]; seconds: number }[] };
+  const folds = peer.runs.flatMap((r) => r.folds.map((f) => f.test));
+  const peerSeeds = (key: 'wa' | 'ua') => meanStd(peer.runs.map((r) => meanStd(r.folds.map((f) => f.test[key])).mean));
+  const ours = (key: 'wa' | 'ua') => seedMeans(key).mean;
+  lines.push(
+    '',
+    `| | seeds | folds | WA % (mean ± std over seeds) | UA % | minutes per seed |`,
+    '| --- | --- | --- | --- | --- | --- |',
+    `| ser-gpu | ${runs.map((r) => r.seed).join(', ')} | ${runs.reduce((n, r) => n + r.wa.length, 0)} | ${pct(seedMeans('wa'))} | ${pct(seedMeans('ua'))} | ${(runs.reduce((t, r) => t + (r.info.seconds ?? 0), 0) / runs.length / 60).toFixed(1)} |`,
+    `| ${peer.tool}${peer.complete ? '' : ' (incomplete)'} | ${peer.runs.map((r) => r.seed).join(', ')} | ${folds.length} | ${pct(peerSeeds('wa'))} | ${pct(peerSeeds('ua'))} | ${(peer.runs.reduce((t, r) => t + r.seconds, 0) / peer.runs.length / 60).toFixed(1)} |`,
+    `| ser-gpu − PyTorch (points) | | | ${(100 * (ours('wa') - peerSeeds('wa').mean)).toFixed(1)} | ${(100 * (ours('ua') - peerSeeds('ua').mean)).toFixed(1)} | |`,
+  );
+}
 const [first] = runs;
 lines.push('', `Folds (test actors): ${first.info.splits.map((s, i) => `${i + 1}: ${s.test.join(',')}`).join('; ')}.`);
 process.stdout.write(lines.join('\n') + '\n');
