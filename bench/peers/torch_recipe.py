@@ -331,37 +331,50 @@ def main() -> None:
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads; {len(data['labels'])} clips {list(data['features'].shape)}; {recipe}", flush=True)
     load_before = os.getloadavg()
     started = time.perf_counter()
-    runs = []
-    for seed in seeds:
-        seed_started = time.perf_counter()
-        folds = []
-        for fold in only:
-            r = train_fold(data, splits[fold], fold, seed, args)
-            folds.append(r)
-            print(f"seed {seed} fold {fold + 1}: test WA {r['test']['wa']:.1%} UA {r['test']['ua']:.1%} (best epoch {r['bestEpoch']} of {r['epochs']}, {r['seconds']:.0f} s)", flush=True)
-        wa, ua = mean_std([f["test"]["wa"] for f in folds]), mean_std([f["test"]["ua"] for f in folds])
-        runs.append({"seed": seed, "folds": folds, "wa": wa, "ua": ua, "seconds": time.perf_counter() - seed_started, "loadavg": os.getloadavg()})
-        print(f"seed {seed}: WA {wa['mean']:.1%} +- {wa['std']:.1%}, UA {ua['mean']:.1%} +- {ua['std']:.1%} over {len(folds)} folds, {runs[-1]['seconds']:.0f} s", flush=True)
-    summary = {
-        "folds": {m: mean_std([f["test"][m] for r in runs for f in r["folds"]]) for m in ("wa", "ua")},
-        "seeds": {m: mean_std([r[m]["mean"] for r in runs]) for m in ("wa", "ua")},
-    }
-    seconds = time.perf_counter() - started
-    print(
-        f"all: WA {summary['folds']['wa']['mean']:.1%} +- {summary['folds']['wa']['std']:.1%}, UA {summary['folds']['ua']['mean']:.1%} +- {summary['folds']['ua']['std']:.1%} over {sum(len(r['folds']) for r in runs)} folds; "
-        f"over seeds' means WA +- {summary['seeds']['wa']['std']:.1%}, UA +- {summary['seeds']['ua']['std']:.1%}; {seconds:.0f} s, load {load_before[0]:.2f} -> {os.getloadavg()[0]:.2f}",
-        flush=True,
-    )
-    if args.json:
-        result = {
-            "tool": f"torch {torch.__version__} CPU ({torch.get_num_threads()} threads)",
-            "features": args.features, "featureConfig": data["config"], "recipe": recipe, "seeds": seeds,
-            "summary": summary, "runs": runs, "seconds": seconds, "loadavg": {"before": load_before, "after": os.getloadavg()},
-            "cpu": os.cpu_count(),
+    runs: list[dict] = []
+
+    def summary() -> dict:
+        """Over every fold of every seed, and over the seeds' means (std 0 for one seed)."""
+        return {
+            "folds": {m: mean_std([f["test"][m] for r in runs for f in r["folds"]]) for m in ("wa", "ua")},
+            "seeds": {m: mean_std([r[m]["mean"] for r in runs]) for m in ("wa", "ua")},
         }
-        with open(args.json, "w") as f:
+
+    def write_json(complete: bool) -> None:
+        """After every fold, so that an interrupted run keeps what it finished (complete: false)."""
+        if not args.json:
+            return
+        result = {
+            "tool": f"torch {torch.__version__} CPU ({torch.get_num_threads()} threads)", "complete": complete,
+            "features": args.features, "featureConfig": data["config"], "recipe": recipe, "seeds": seeds,
+            "summary": summary(), "runs": runs, "seconds": time.perf_counter() - started,
+            "loadavg": {"before": load_before, "after": os.getloadavg()}, "cpus": os.cpu_count(),
+        }
+        with open(args.json + ".tmp", "w") as f:
             json.dump(result, f, indent=1)
             f.write("\n")
+        os.replace(args.json + ".tmp", args.json)
+
+    for seed in seeds:
+        seed_started = time.perf_counter()
+        run = {"seed": seed, "folds": []}
+        runs.append(run)
+        for fold in only:
+            r = train_fold(data, splits[fold], fold, seed, args)
+            run["folds"].append(r)
+            run.update({m: mean_std([f["test"][m] for f in run["folds"]]) for m in ("wa", "ua")})
+            run.update({"seconds": time.perf_counter() - seed_started, "loadavg": os.getloadavg()})
+            print(f"seed {seed} fold {fold + 1}: test WA {r['test']['wa']:.1%} UA {r['test']['ua']:.1%} (best epoch {r['bestEpoch']} of {r['epochs']}, {r['seconds']:.0f} s)", flush=True)
+            write_json(False)
+        wa, ua = run["wa"], run["ua"]
+        print(f"seed {seed}: WA {wa['mean']:.1%} +- {wa['std']:.1%}, UA {ua['mean']:.1%} +- {ua['std']:.1%} over {len(run['folds'])} folds, {run['seconds']:.0f} s", flush=True)
+    s = summary()
+    print(
+        f"all: WA {s['folds']['wa']['mean']:.1%} +- {s['folds']['wa']['std']:.1%}, UA {s['folds']['ua']['mean']:.1%} +- {s['folds']['ua']['std']:.1%} over {sum(len(r['folds']) for r in runs)} folds; "
+        f"over the seeds' means WA +- {s['seeds']['wa']['std']:.1%}, UA +- {s['seeds']['ua']['std']:.1%}; {time.perf_counter() - started:.0f} s, load {load_before[0]:.2f} -> {os.getloadavg()[0]:.2f}",
+        flush=True,
+    )
+    write_json(True)
 
 
 if __name__ == "__main__":
