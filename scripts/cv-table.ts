@@ -36,7 +36,7 @@ lines.push(`| mean ± std over ${runs.length} seeds | | ${pct(seedMeans('wa'))} 
 lines.push(`| all ${runs.reduce((n, r) => n + r.wa.length, 0)} folds | | ${pct(meanStd(runs.flatMap((r) => r.wa)))} | ${pct(meanStd(runs.flatMap((r) => r.ua)))} | |`);
 if (peerPath) {
   // torch_recipe.py's JSON: runs [{seed, folds: [{test: {wa, ua}}], seconds}], the same folds by construction.
-  const peer = JSON.parse(readFileSync(peerPath, 'utf8')) as { tool: string; complete: boolean; runs: { seed: number; folds: { test: { wa: number; ua: number } }[]; seconds: number }[] };
+  const peer = JSON.parse(readFileSync(peerPath, 'utf8')) as { tool: string; complete?: boolean; runs: { seed: number; folds: { test: { wa: number; ua: number } }[]; seconds: number }[] };
   const folds = peer.runs.flatMap((r) => r.folds.map((f) => f.test));
   const peerSeeds = (key: 'wa' | 'ua') => meanStd(peer.runs.map((r) => meanStd(r.folds.map((f) => f.test[key])).mean));
   const ours = (key: 'wa' | 'ua') => seedMeans(key).mean;
@@ -45,7 +45,7 @@ if (peerPath) {
     `| | seeds | folds | WA % (mean ± std over seeds) | UA % | minutes per seed |`,
     '| --- | --- | --- | --- | --- | --- |',
     `| ser-gpu | ${runs.map((r) => r.seed).join(', ')} | ${runs.reduce((n, r) => n + r.wa.length, 0)} | ${pct(seedMeans('wa'))} | ${pct(seedMeans('ua'))} | ${(runs.reduce((t, r) => t + (r.info.seconds ?? 0), 0) / runs.length / 60).toFixed(1)} |`,
-    `| ${peer.tool}${peer.complete ? '' : ' (incomplete)'} | ${peer.runs.map((r) => r.seed).join(', ')} | ${folds.length} | ${pct(peerSeeds('wa'))} | ${pct(peerSeeds('ua'))} | ${(peer.runs.reduce((t, r) => t + r.seconds, 0) / peer.runs.length / 60).toFixed(1)} |`,
+    `| ${peer.tool}${peer.complete === false ? ' (incomplete)' : ''} | ${peer.runs.map((r) => r.seed).join(', ')} | ${folds.length} | ${pct(peerSeeds('wa'))} | ${pct(peerSeeds('ua'))} | ${(peer.runs.reduce((t, r) => t + r.seconds, 0) / peer.runs.length / 60).toFixed(1)} |`,
     `| ser-gpu − PyTorch (points) | | | ${(100 * (ours('wa') - peerSeeds('wa').mean)).toFixed(1)} | ${(100 * (ours('ua') - peerSeeds('ua').mean)).toFixed(1)} | |`,
   );
 }
