@@ -1,18 +1,20 @@
 // Markdown tables of the saved benchmark results (bench/results/*.json, written by `ser-gpu bench --json`), for
 // the README: one summary row per result, then every kernel row's rate and ceiling fraction side by side.
 // Usage: npx tsx scripts/bench-table.ts [results folder or files...]
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { machineName, readBenchResult } from '../src/bench/compare.js';
 import { peerRatios } from '../src/bench/format.js';
 import { DISPATCH_COST } from '../src/bench/kernels/ceiling-cases.js';
 import { isSkipped } from '../src/bench/peers.js';
-import type { BenchResult } from '../src/bench/run.js';
+import { RESULT_SCHEMA, type BenchResult } from '../src/bench/run.js';
 import { PACKAGE_ROOT } from '../src/gpu/shaders.js';
 
 const args = process.argv.slice(2);
+// A folder's bench results: the PyTorch recipe peer's cross-validation files live beside them.
+const isBenchResult = (path: string) => (JSON.parse(readFileSync(path, 'utf8')) as { schema?: string }).schema === RESULT_SCHEMA;
 const paths = (args.length ? args : [join(PACKAGE_ROOT, 'bench', 'results')]).flatMap((p) =>
-  statSync(p).isDirectory() ? readdirSync(p).filter((f) => f.endsWith('.json')).sort().map((f) => join(p, f)) : [p],
+  statSync(p).isDirectory() ? readdirSync(p).filter((f) => f.endsWith('.json')).sort().map((f) => join(p, f)).filter(isBenchResult) : [p],
 );
 if (paths.length === 0) throw new Error('bench-table: no result files (run `ser-gpu bench --json bench/results/<machine>.json`)');
 // WebGPU results first, then the gpu.js fallbacks.
