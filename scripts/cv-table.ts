@@ -22,7 +22,7 @@ const runs = dirs.map((dir) => {
   if (!info.finishedAt) throw new Error(`${dir}: the run has not finished (no finishedAt in run.json)`);
   if (info.splits.some((s) => s.test.length === 0)) throw new Error(`${dir}: not a cross-validation run (a fold without test actors)`);
   const folds = JSON.parse(readFileSync(join(dir, RUN_FILES.evaluation), 'utf8')) as EvaluationRecord[];
-  return { dir, seed: info.settings.seed as number, info, wa: folds.map((f) => f.metrics.wa), ua: folds.map((f) => f.metrics.ua) };
+  return { seed: info.settings.seed as number, info, wa: folds.map((f) => f.metrics.wa), ua: folds.map((f) => f.metrics.ua) };
 });
 const settings = runs.map((r) => JSON.stringify({ ...r.info.settings, seed: 0 }));
 if (new Set(settings).size > 1) throw new Error('cv-table: the runs differ in more than the seed');

@@ -5,6 +5,7 @@
 import type { AudioClip } from '../audio/clip.js';
 import type { Backend } from '../backend/types.js';
 import { packClips } from '../features/batch.js';
+import { groupByRate } from '../features/clip-features.js';
 import { resampleClips } from '../features/resample.js';
 import type { FeatureSet } from './dataset.js';
 import { loadCorpus, type LoadedClip } from './load.js';
@@ -21,14 +22,12 @@ export async function loadAudioSet(backend: Backend, set: FeatureSet): Promise<F
   if (failures.length > 0) throw new Error(`the waveform augmentations need the audio again, and ${failures.length} file(s) no longer decode:\n  ${failures.join('\n  ')}`);
   const rate = set.config.sampleRate;
   const audio: Float32Array[] = decoded.map(({ clip }) => clip.samples);
-  const toResample = [...decoded.keys()].filter((c) => decoded[c].clip.sampleRate !== rate);
-  for (let first = 0; first < toResample.length; first += RESAMPLE_BATCH) {
-    const chunk = toResample.slice(first, first + RESAMPLE_BATCH);
-    const byRate = new Map<number, number[]>();
-    for (const c of chunk) byRate.set(decoded[c].clip.sampleRate, [...(byRate.get(decoded[c].clip.sampleRate) ?? []), c]);
-    for (const [from, clips] of byRate) {
-      const resampled = await resampledClips(backend, clips.map((c) => decoded[c].clip), from, rate);
-      clips.forEach((c, i) => (audio[c] = resampled[i]));
+  for (const [from, indices] of groupByRate(decoded.map(({ clip }) => clip))) {
+    if (from === rate) continue;
+    for (let first = 0; first < indices.length; first += RESAMPLE_BATCH) {
+      const chunk = indices.slice(first, first + RESAMPLE_BATCH);
+      const resampled = await resampledClips(backend, chunk.map((c) => decoded[c].clip), from, rate);
+      chunk.forEach((c, i) => (audio[c] = resampled[i]));
     }
   }
   return audio;

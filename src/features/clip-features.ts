@@ -60,7 +60,8 @@ async function gatherClipFeatures(
   return { bands, frames, perClip };
 }
 
-function groupByRate(clips: readonly AudioClip[]): Map<number, number[]> {
+/** Indices of the clips at each sample rate, in order. */
+export function groupByRate(clips: readonly AudioClip[]): Map<number, number[]> {
   const groups = new Map<number, number[]>();
   clips.forEach((clip, i) => groups.set(clip.sampleRate, [...(groups.get(clip.sampleRate) ?? []), i]));
   return groups;
