@@ -149,6 +149,7 @@ export async function trainFold(ctx: FoldContext): Promise<FoldResult> {
         ctx.onEvent?.({
           type: 'step', fold, epoch, epochs: settings.epochs, step: s + 1, steps,
           loss: known >= firstStep ? trainer.losses[known] : null,
+          accuracy: known >= firstStep ? runningAccuracy(trainer, state, firstStep, known, batchSize) : null,
           clipsPerSecond: ((s + 1 - state.stepInEpoch) * batchSize) / seconds,
         });
         if (ctx.signal?.aborted && s + 1 < steps) {
@@ -264,6 +265,13 @@ function startOrResume(ctx: FoldContext, meta: Omit<ModelMeta, 'weights'>, optio
   const model = new Model(ctx.backend, meta.spec, { seed: mixSeed(ctx.settings.seed, ctx.fold) });
   const state: FoldState = { epoch: 0, stepInEpoch: 0, partial: { lossSum: 0, losses: 0, correct: 0 }, best: null, sinceBest: 0, stopped: false, records: [] };
   return { trainer: new Trainer(ctx.backend, model, options), state };
+}
+
+/** The epoch's training accuracy up to step `known` (read back): over the steps applied, as the epoch record's trainWA. */
+function runningAccuracy(trainer: Trainer, state: FoldState, firstStep: number, known: number, batchSize: number): number {
+  const skipped = trainer.skippedSteps.filter((step) => step >= firstStep && step <= known).length;
+  const applied = state.partial.losses + known - firstStep + 1 - skipped;
+  return applied > 0 ? (state.partial.correct + trainer.correctCounts[known]) / (applied * batchSize) : 0;
 }
 
 /** Adds the losses (of the steps applied) and correct count since `firstStep` (this session's part of the epoch) to the state. */

@@ -38,9 +38,9 @@ export function trainProgress(stream: NodeJS.WriteStream) {
         }
         case 'step': {
           if (!stream.isTTY) return;
-          const payload = { epoch: `${event.epoch + 1}/${event.epochs}`, loss: event.loss === null ? '-' : event.loss.toFixed(3), rate: event.clipsPerSecond.toFixed(0) };
+          const payload = { epoch: `${event.epoch + 1}/${event.epochs}`, loss: event.loss === null ? '-' : event.loss.toFixed(3), accuracy: percent(event.accuracy), rate: event.clipsPerSecond.toFixed(0) };
           if (!bar) {
-            bar = new cliProgress.SingleBar({ stream, format: 'epoch {epoch} |{bar}| {value}/{total} steps | loss {loss} | {rate} clips/s | ETA {eta_formatted}', hideCursor: true, clearOnComplete: true });
+            bar = new cliProgress.SingleBar({ stream, format: 'epoch {epoch} |{bar}| {value}/{total} steps | loss {loss} WA {accuracy} | {rate} clips/s | ETA {eta_formatted}', hideCursor: true, clearOnComplete: true });
             bar.start(event.steps, event.step, payload);
           } else bar.update(event.step, payload);
           return;

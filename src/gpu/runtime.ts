@@ -44,7 +44,7 @@ export class GpuRuntime {
   private uniformChunkIndex = 0;
   private readonly stagingToDestroy: GPUBuffer[] = [];
   private pendingError: Error | null = null;
-  /** The kernels of the last batch submitted: a device loss names them. */
+  /** The kernels of the last batch submitted that had any: a device loss names them. */
   private lastSubmitted: string[] = [];
   /** Set by destroy(): only then is a 'destroyed' device loss expected. */
   private destroying = false;
@@ -178,7 +178,7 @@ export class GpuRuntime {
     this.endPass();
     this.writeUniformChunks();
     const kernels = this.batchKernels;
-    this.lastSubmitted = kernels;
+    if (kernels.length > 0) this.lastSubmitted = kernels; // a copy-only batch (a read-back's) names the kernels before it
     this.device.pushErrorScope('validation');
     this.device.pushErrorScope('out-of-memory');
     this.device.queue.submit([this.encoder.finish()]);

@@ -1,6 +1,6 @@
-// Training losses stay on the device: each step copies its [1] loss and its non-finite flag into a slot of a
-// small ring, and a full ring is read back asynchronously, so no step ever waits for the GPU and the flags
-// cost no read-back of their own.
+// Training losses stay on the device: each step copies its [1] loss, its non-finite flag and the running count
+// of examples predicted right into a slot of a small ring, and a full ring is read back asynchronously, so no
+// step ever waits for the GPU and the flags and counts cost no read-back of their own.
 import type { Backend } from '../backend/types.js';
 import type { Tensor } from '../tensor.js';
 
@@ -13,6 +13,8 @@ export interface DeviceScalar {
 export class LossRing {
   /** [2, size]: the losses, then the flags (1: the step's update was skipped as non-finite). */
   private readonly ring: Tensor;
+  /** u32 [size]: the correct-count after each step. */
+  private readonly counts: Tensor;
   private filled = 0;
   /** The step of slot 0. */
   private firstStep = 0;
@@ -21,22 +23,25 @@ export class LossRing {
   constructor(
     private readonly backend: Backend,
     readonly size: number,
-    /** Called once per read-back, in step order, with the losses and flags of steps first … first + n - 1. */
-    private readonly onLosses: (firstStep: number, losses: Float32Array, flags: Float32Array) => void,
+    /** Called once per read-back, in step order, with the losses, flags and counts of steps first … first + n - 1. */
+    private readonly onLosses: (firstStep: number, losses: Float32Array, flags: Float32Array, counts: Uint32Array) => void,
   ) {
     if (!(Number.isInteger(size) && size > 0)) throw new Error(`loss ring size must be a positive integer, got ${size}`);
     this.ring = backend.empty([2, size]);
+    this.counts = backend.empty([size], 'u32');
   }
 
   /**
-   * Records the copy of `loss` (a [1] tensor, still the caller's) and of `flag` as those of `step`. When that
+   * Records the copies of `loss` (a [1] tensor, still the caller's), `flag` and `count` (a u32 [1] tensor) as
+   * those of `step`. When that
    * fills the ring, starts reading it and returns the previous read, so a caller that awaits it keeps at
    * most two rings of steps in flight.
    */
-  push(step: number, loss: Tensor, flag: DeviceScalar): Promise<void> {
+  push(step: number, loss: Tensor, flag: DeviceScalar, count: Tensor): Promise<void> {
     if (this.filled === 0) this.firstStep = step;
     this.backend.copy(loss, this.ring, 1, 0, this.filled);
     this.backend.copy(flag.tensor, this.ring, 1, flag.index, this.size + this.filled);
+    this.backend.copy(count, this.counts, 1, 0, this.filled);
     this.filled++;
     if (this.filled < this.size) return Promise.resolve();
     const previous = this.pending;
@@ -52,6 +57,7 @@ export class LossRing {
 
   dispose(): void {
     this.ring.dispose();
+    this.counts.dispose();
   }
 
   /** The copy into a staging buffer is recorded now (before later steps overwrite the ring); only the mapping waits. */
@@ -59,10 +65,10 @@ export class LossRing {
     const { firstStep, filled, size } = this;
     this.filled = 0;
     const previous = this.pending;
-    const read = this.backend.read(this.ring);
-    return Promise.all([read, previous]).then(([values]) => {
+    const reads = Promise.all([this.backend.read(this.ring), this.backend.read(this.counts)]);
+    return Promise.all([reads, previous]).then(([[values, counts]]) => {
       const all = values as Float32Array;
-      this.onLosses(firstStep, all.slice(0, filled), all.slice(size, size + filled));
+      this.onLosses(firstStep, all.slice(0, filled), all.slice(size, size + filled), (counts as Uint32Array).slice(0, filled));
     });
   }
 }

@@ -36,6 +36,11 @@ export class Trainer {
   step = 0;
   /** Losses read back so far, indexed by step (holes until their ring is read). */
   readonly losses: number[] = [];
+  /**
+   * Examples of the batches applied since the last takeCorrect() that were predicted right, as counted after
+   * each step, indexed by step like `losses`: what a progress bar shows as the running training accuracy.
+   */
+  readonly correctCounts: number[] = [];
   /** Steps whose loss or gradient norm was NaN or infinite, in order: nothing of them was applied. Known once their ring is read. */
   readonly skippedSteps: number[] = [];
   /** Pool bytes held at the worst moment of the last step (parameters, optimizer state and activations). */
@@ -62,8 +67,9 @@ export class Trainer {
     this.correct = backend.zeros([1], 'u32');
     const running = model.layers.flatMap((l) => l.state.map((s) => s.value));
     this.guarded = [...running, this.correct].map((tensor) => ({ tensor, backup: backend.empty(tensor.shape, tensor.dtype) }));
-    this.ring = new LossRing(backend, options.lossEvery ?? 10, (first, losses, flags) => {
+    this.ring = new LossRing(backend, options.lossEvery ?? 10, (first, losses, flags, counts) => {
       losses.forEach((v, i) => (this.losses[first + i] = v));
+      counts.forEach((n, i) => (this.correctCounts[first + i] = n));
       flags.forEach((flag, i) => flag !== 0 && this.skip(first + i));
     });
   }
@@ -92,7 +98,7 @@ export class Trainer {
     dlogits.dispose();
     this.optimizer.step(loss);
     for (const { tensor, backup } of this.guarded) this.optimizer.revertIfSkipped(tensor, backup);
-    const readBack = this.ring.push(this.step, loss, this.optimizer.nonFiniteFlag);
+    const readBack = this.ring.push(this.step, loss, this.optimizer.nonFiniteFlag, this.correct);
     loss.dispose();
     backend.flush();
     this.lastStepPeakBytes = backend.peakBytes;
