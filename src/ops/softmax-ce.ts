@@ -1,7 +1,7 @@
 // Fused softmax + cross-entropy (mean over the batch, optional class weights and label smoothing, as
 // torch.nn.functional.cross_entropy) for integer labels and for probability targets [N, K] (mixup's soft
 // targets): shaders/softmax_ce.wgsl on WebGPU, gpu.js kernels on the CPU.
-import type { Backend, CpuKernelFunction } from '../backend/types.js';
+import type { Backend, CpuKernelFunction, WebGpuBackend } from '../backend/types.js';
 import type { Tensor } from '../tensor.js';
 import { softmax } from './scores.js';
 
@@ -37,6 +37,10 @@ function checkOptions(K: number, opts: CrossEntropyOptions): number {
   return eps;
 }
 
+function checkScale(lossScale: Tensor | null): void {
+  if (lossScale && lossScale.size !== 1) throw new Error(`cross-entropy: lossScale must be [1], got [${lossScale.shape}]`);
+}
+
 /** loss [1] (the weighted mean over the batch) and softmax probs [N, K], which the backward pass takes. */
 export function softmaxCrossEntropyForward(
   backend: Backend,
@@ -57,19 +61,9 @@ export function softmaxCrossEntropyBackward(
 ): Tensor {
   const { N, K, eps } = check(probs, labels, opts);
   const weights = opts.classWeights ?? null;
-  if (lossScale && lossScale.size !== 1) throw new Error(`cross-entropy: lossScale must be [1], got [${lossScale.shape}]`);
-  if (backend.kind === 'webgpu') {
-    const dlogits = backend.empty([N, K]);
-    backend.runtime.run({
-      shader: 'softmax_ce',
-      entry: 'backward',
-      constants: { WG, HAS_WEIGHTS: Number(weights !== null), HAS_SCALE: Number(lossScale !== null) },
-      uniforms: [N, K, { f32: eps }],
-      buffers: [probs.buffer, labels.buffer, (weights ?? probs).buffer, (lossScale ?? probs).buffer, dlogits.buffer],
-      workgroups: [1],
-    });
-    return dlogits;
-  }
+  checkScale(lossScale);
+  // One workgroup: the mean's denominator sums the target weights of the whole batch.
+  if (backend.kind === 'webgpu') return backwardOnDevice(backend, 'backward', probs, labels, weights, lossScale, eps, [1]);
   const w = weights ? weights.host : new Float32Array(1);
   const hasWeights = Number(weights !== null);
   const den = backend.kernel('ce.target_weight', targetWeightCpuKernel, 1)(labels.host, w, N, hasWeights) as Float32Array;
@@ -129,23 +123,37 @@ export function softmaxCrossEntropySoftBackward(
 ): Tensor {
   const { N, K, eps } = checkSoft(probs, targets, opts);
   const weights = opts.classWeights ?? null;
-  if (lossScale && lossScale.size !== 1) throw new Error(`cross-entropy: lossScale must be [1], got [${lossScale.shape}]`);
-  if (backend.kind === 'webgpu') {
-    const dlogits = backend.empty([N, K]);
-    backend.runtime.run({
-      shader: 'softmax_ce',
-      entry: 'soft_backward',
-      constants: { WG, HAS_WEIGHTS: Number(weights !== null), HAS_SCALE: Number(lossScale !== null) },
-      uniforms: [N, K, { f32: eps }],
-      buffers: [probs.buffer, targets.buffer, (weights ?? probs).buffer, (lossScale ?? probs).buffer, dlogits.buffer],
-      workgroups: [Math.ceil(N / WG)],
-    });
-    return dlogits;
-  }
+  checkScale(lossScale);
+  if (backend.kind === 'webgpu') return backwardOnDevice(backend, 'soft_backward', probs, targets, weights, lossScale, eps, [Math.ceil(N / WG)]);
   const w = weights ? weights.host : new Float32Array(1);
   const scale = lossScale ? lossScale.host : new Float32Array([1]);
   const grad = backend.kernel('ce.soft_grad', softGradCpuKernel, N * K)(probs.host, targets.host, w, scale, N, K, eps, Number(weights !== null)) as Float32Array;
   return backend.wrap(grad, [N, K]);
+}
+
+/** Both backwards on WebGPU: `targets` is the labels [N] ('backward') or the probability targets [N, K] ('soft_backward'). */
+function backwardOnDevice(
+  backend: WebGpuBackend,
+  entry: 'backward' | 'soft_backward',
+  probs: Tensor,
+  targets: Tensor,
+  weights: Tensor | null,
+  lossScale: Tensor | null,
+  eps: number,
+  workgroups: [number],
+): Tensor {
+  const [N, K] = probs.shape;
+  const dlogits = backend.empty([N, K]);
+  backend.runtime.run({
+    shader: 'softmax_ce',
+    entry,
+    constants: { WG, HAS_WEIGHTS: Number(weights !== null), HAS_SCALE: Number(lossScale !== null) },
+    uniforms: [N, K, { f32: eps }],
+    // Without weights or a scale, those (unread) bindings take the probs buffer.
+    buffers: [probs.buffer, targets.buffer, (weights ?? probs).buffer, (lossScale ?? probs).buffer, dlogits.buffer],
+    workgroups,
+  });
+  return dlogits;
 }
 
 // gpu.js kernels (flat outputs; `this.thread.x` is the output index). gpu.js hoists loop variables to
