@@ -131,6 +131,7 @@ export async function trainFold(ctx: FoldContext): Promise<FoldResult> {
       const epoch = state.epoch;
       const started = performance.now();
       const firstStep = trainer.step;
+      const resumedAt = state.stepInEpoch; // this session's part of the epoch starts here
       const order = shuffled(trainIdx, settings.seed, fold, epoch);
       for (let s = state.stepInEpoch; s < steps; s++) {
         const clips = order.slice(s * batchSize, (s + 1) * batchSize);
@@ -146,11 +147,14 @@ export async function trainFold(ctx: FoldContext): Promise<FoldResult> {
         onSkips();
         const seconds = (performance.now() - started) / 1000;
         const known = trainer.losses.length - 1;
+        // Steps are recorded up to two loss rings ahead of the device: progress and rate count the steps whose loss is back.
+        const completedHere = Math.max(0, known - firstStep + 1);
         ctx.onEvent?.({
-          type: 'step', fold, epoch, epochs: settings.epochs, step: s + 1, steps,
+          type: 'step', fold, epoch, epochs: settings.epochs, step: s + 1, completed: resumedAt + completedHere, steps,
           loss: known >= firstStep ? trainer.losses[known] : null,
           accuracy: known >= firstStep ? runningAccuracy(trainer, state, firstStep, known, batchSize) : null,
-          clipsPerSecond: ((s + 1 - state.stepInEpoch) * batchSize) / seconds,
+          clipsPerSecond: (completedHere * batchSize) / seconds,
+          secondsLeft: completedHere > 0 ? ((steps - resumedAt - completedHere) * seconds) / completedHere : null,
         });
         if (ctx.signal?.aborted && s + 1 < steps) {
           await takePartial(trainer, state, firstStep);

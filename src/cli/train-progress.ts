@@ -38,11 +38,11 @@ export function trainProgress(stream: NodeJS.WriteStream) {
         }
         case 'step': {
           if (!stream.isTTY) return;
-          const payload = { epoch: `${event.epoch + 1}/${event.epochs}`, loss: event.loss === null ? '-' : event.loss.toFixed(3), accuracy: percent(event.accuracy), rate: event.clipsPerSecond.toFixed(0) };
+          const payload = { epoch: `${event.epoch + 1}/${event.epochs}`, loss: event.loss === null ? '-' : event.loss.toFixed(3), accuracy: percent(event.accuracy), rate: event.clipsPerSecond > 0 ? event.clipsPerSecond.toFixed(0) : '-', left: event.secondsLeft === null ? '-' : `${Math.round(event.secondsLeft)}s` };
           if (!bar) {
-            bar = new cliProgress.SingleBar({ stream, format: 'epoch {epoch} |{bar}| {value}/{total} steps | loss {loss} WA {accuracy} | {rate} clips/s | ETA {eta_formatted}', hideCursor: true, clearOnComplete: true });
-            bar.start(event.steps, event.step, payload);
-          } else bar.update(event.step, payload);
+            bar = new cliProgress.SingleBar({ stream, format: 'epoch {epoch} |{bar}| {value}/{total} steps | loss {loss} WA {accuracy} | {rate} clips/s | ETA {left}', hideCursor: true, clearOnComplete: true });
+            bar.start(event.steps, event.completed, payload);
+          } else bar.update(event.completed, payload);
           return;
         }
         case 'epoch': {
