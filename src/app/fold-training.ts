@@ -151,8 +151,8 @@ export async function trainFold(ctx: FoldContext): Promise<FoldResult> {
         const completedHere = Math.max(0, known - firstStep + 1);
         ctx.onEvent?.({
           type: 'step', fold, epoch, epochs: settings.epochs, step: s + 1, completed: resumedAt + completedHere, steps,
-          loss: known >= firstStep ? trainer.losses[known] : null,
-          accuracy: known >= firstStep ? runningAccuracy(trainer, state, firstStep, known, batchSize) : null,
+          loss: completedHere > 0 ? trainer.losses[known] : null,
+          accuracy: completedHere > 0 ? runningAccuracy(trainer, state, firstStep, known, batchSize) : null,
           clipsPerSecond: (completedHere * batchSize) / seconds,
           secondsLeft: completedHere > 0 ? ((steps - resumedAt - completedHere) * seconds) / completedHere : null,
         });

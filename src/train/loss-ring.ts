@@ -1,6 +1,6 @@
 // Training losses stay on the device: each step copies its [1] loss, its non-finite flag and the running count
-// of examples predicted right into a slot of a small ring, and a full ring is read back asynchronously, so no
-// step ever waits for the GPU and the flags and counts cost no read-back of their own.
+// of examples predicted right into a slot of a small ring, and a full ring is read back asynchronously (the
+// losses and flags in one read, the u32 counts in a second started with it), so no step ever waits for the GPU.
 import type { Backend } from '../backend/types.js';
 import type { Tensor } from '../tensor.js';
 
@@ -33,9 +33,8 @@ export class LossRing {
 
   /**
    * Records the copies of `loss` (a [1] tensor, still the caller's), `flag` and `count` (a u32 [1] tensor) as
-   * those of `step`. When that
-   * fills the ring, starts reading it and returns the previous read, so a caller that awaits it keeps at
-   * most two rings of steps in flight.
+   * those of `step`. When that fills the ring, starts reading it and returns the previous read, so a caller
+   * that awaits it keeps at most two rings of steps in flight.
    */
   push(step: number, loss: Tensor, flag: DeviceScalar, count: Tensor): Promise<void> {
     if (this.filled === 0) this.firstStep = step;
