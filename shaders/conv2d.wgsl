@@ -48,10 +48,12 @@ override WG: u32 = 64;
 override TM: u32 = 8; // register kernels: consecutive output pixels of one row per invocation, <= TM_MAX (gemm_padded: 4, 8 or 12)
 override FLIP: bool = false; // gemm_padded: backward-input (stride 1) as a forward pass with the kernel flipped
 override WINQ: u32 = 3; // gemm_padded: vec4s in one window, <= WINQ_MAX
+override TNQ: u32 = 2; // gemm_padded: vec4s of output channels per invocation, 2 or 4 (<= TNQ_MAX)
 
 const TM_MAX = 12u;
 const TN = 8u; // register kernels: output channels per workgroup, one weight per lane of a subgroup of >= 8
 const WINQ_MAX = 8u;
+const TNQ_MAX = 4u;
 const KW_MAX = 5u; // gemm_padded
 
 // Where tap k of one axis lands in src for output index 0 of this phase: (offset, 1) or (_, 0) when the
@@ -97,9 +99,9 @@ fn epilogue(v: f32, b: f32) -> f32 {
 
 // The TN biases of a register tile, read once rather than once per pixel (which also costs seconds of
 // lavapipe compile time per pipeline).
-fn bias_tile(co0: u32) -> array<f32, TN> {
-  var b: array<f32, TN>;
-  for (var j = 0u; j < TN; j++) { b[j] = bias_of(co0 + j); }
+fn bias_tile(co0: u32, count: u32) -> array<f32, 4u * TNQ_MAX> {
+  var b: array<f32, 4u * TNQ_MAX>;
+  for (var j = 0u; j < count; j++) { b[j] = bias_of(co0 + j); }
   return b;
 }
 
@@ -153,7 +155,7 @@ fn gemm_registers(@builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_i
   }
 
   if (run >= runs) { return; }
-  let b = bias_tile(co0);
+  let b = bias_tile(co0, TN);
   for (var i = 0u; i < TM; i++) {
     let s = s0 + i;
     if (s >= img.gridW) { break; }
@@ -167,15 +169,14 @@ fn gemm_registers(@builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_i
 // gemm_padded's products of one window row for pixels i0 .. i0 + 3 of the run: pixel by pixel, its KW taps
 // together, so that its accumulators stay in registers across them (tap by tap, all TM pixels' accumulators
 // would be reloaded from the stack for each tap: ~1.3x slower on lavapipe).
-fn add_quad(acc: ptr<function, array<array<vec4f, 2>, TM_MAX>>, win: ptr<function, array<vec4f, WINQ_MAX>>,
-            wt: ptr<function, array<array<vec4f, 2>, KW_MAX>>, i0: u32) {
+fn add_quad(acc: ptr<function, array<array<vec4f, TNQ_MAX>, TM_MAX>>, win: ptr<function, array<vec4f, WINQ_MAX>>,
+            wt: ptr<function, array<array<vec4f, TNQ_MAX>, KW_MAX>>, i0: u32) {
   for (var i = i0; i < i0 + 4u; i++) {
     var a = (*acc)[i];
     for (var kw = 0u; kw < KW; kw++) {
       let e = i * SW + select(kw, KW - 1u - kw, FLIP) * DW;
       let v = (*win)[e / 4u][e % 4u];
-      a[0] += v * (*wt)[kw][0];
-      a[1] += v * (*wt)[kw][1];
+      for (var q = 0u; q < TNQ; q++) { a[q] += v * (*wt)[kw][q]; }
     }
     (*acc)[i] = a;
   }
@@ -183,8 +184,9 @@ fn add_quad(acc: ptr<function, array<array<vec4f, 2>, TM_MAX>>, win: ptr<functio
 
 // Register tiles over the padded source: no bounds checks, and each tap row is read as WINQ aligned vec4s
 // (one row of a run: TM pixels and the KW taps of each), since lavapipe pays per load instruction and lane,
-// not per component. Column offsets within the window are compile-time constants, so the window stays in
-// registers. Same tile and weight sharing as gemm_registers.
+// not per component: a vec4 window load costs several times a weight load, so a workgroup computes 4 TNQ
+// output channels (8 or 16) from each window. Column offsets within the window are compile-time constants,
+// so the window stays in registers. Weights are shared as in gemm_registers, 8 channels per load.
 @compute @workgroup_size(WG)
 fn gemm_padded(@builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_id) wid: vec3u,
                @builtin(num_workgroups) nwg: vec3u, @builtin(subgroup_invocation_id) lane: u32) {
@@ -196,22 +198,25 @@ fn gemm_padded(@builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_id) 
   let n = t / (P.gridH * runsPerRow);
   let r = t / runsPerRow % P.gridH;
   let s0 = (t % runsPerRow) * TM;
-  let co0 = wid.y * TN;
-  let wLane = min(co0 + (lane & 7u), P.CO - 1u) * P.wsCO;
+  let co0 = wid.y * 4u * TNQ;
+  var wLane: array<u32, TNQ_MAX / 2u>; // the weights lane l loads: channel co0 + 8 h + l, for each h
+  for (var h = 0u; h < TNQ / 2u; h++) { wLane[h] = min(co0 + 8u * h + (lane & 7u), P.CO - 1u) * P.wsCO; }
   let pitch4 = P.srcW / 4u;
 
-  var acc: array<array<vec4f, 2>, TM_MAX>;
+  var acc: array<array<vec4f, TNQ_MAX>, TM_MAX>;
   for (var ci = 0u; ci < P.CI; ci++) {
     for (var kh = 0u; kh < KH; kh++) {
       let row = r * SH + select(kh, KH - 1u - kh, FLIP) * DH;
       let base4 = ((n * P.CI + ci) * P.srcH + row) * pitch4 + s0 * SW / 4u;
       var win: array<vec4f, WINQ_MAX>;
       for (var q = 0u; q < WINQ; q++) { win[q] = src4[base4 + q]; }
-      var wt: array<array<vec4f, 2>, KW_MAX>; // the TN channels' weights of each tap of the row
+      var wt: array<array<vec4f, TNQ_MAX>, KW_MAX>; // the 4 TNQ channels' weights of each tap of the row
       for (var kw = 0u; kw < KW; kw++) {
-        let wl = w[ci * P.wsCI + wLane + kh * KW + kw];
-        wt[kw][0] = vec4f(subgroupBroadcast(wl, 0u), subgroupBroadcast(wl, 1u), subgroupBroadcast(wl, 2u), subgroupBroadcast(wl, 3u));
-        wt[kw][1] = vec4f(subgroupBroadcast(wl, 4u), subgroupBroadcast(wl, 5u), subgroupBroadcast(wl, 6u), subgroupBroadcast(wl, 7u));
+        for (var h = 0u; h < TNQ / 2u; h++) {
+          let wl = w[ci * P.wsCI + wLane[h] + kh * KW + kw];
+          wt[kw][2u * h] = vec4f(subgroupBroadcast(wl, 0u), subgroupBroadcast(wl, 1u), subgroupBroadcast(wl, 2u), subgroupBroadcast(wl, 3u));
+          wt[kw][2u * h + 1u] = vec4f(subgroupBroadcast(wl, 4u), subgroupBroadcast(wl, 5u), subgroupBroadcast(wl, 6u), subgroupBroadcast(wl, 7u));
+        }
       }
       // Straight-line quads of pixels rather than one loop over TM: NIR would not unroll TM x KW taps (its
       // unroll budget), and an accumulator indexed by a loop variable leaves registers.
@@ -222,11 +227,11 @@ fn gemm_padded(@builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_id) 
   }
 
   if (run >= runs) { return; }
-  let b = bias_tile(co0);
+  let b = bias_tile(co0, 4u * TNQ);
   for (var i = 0u; i < TM; i++) {
     let s = s0 + i;
     if (s >= P.gridW) { break; }
-    for (var j = 0u; j < TN; j++) {
+    for (var j = 0u; j < 4u * TNQ; j++) {
       let co = co0 + j;
       if (co < P.CO) { out[((n * P.CO + co) * P.outH + r) * P.outW + s] = epilogue(acc[i][j / 4u][j % 4u], b[j]); }
     }

@@ -113,7 +113,9 @@ export function conv2dTiling(report: AdapterReport, pass: Conv2dPass, g: Conv2dG
     const window = paddedWindow(pass, g, gridW);
     if (!window) throw new Error(`conv2d: no padded-window kernel for this ${pass} pass (strided backward, a kernel over ${PADDED_KW_MAX} columns or a window over ${4 * WINQ_MAX})`);
     const WG = Math.min(64, roundUp(g.N * gridH * Math.ceil(gridW / window.TM), 8));
-    return { name: `padded vec4 windows ${window.TM}x8 WG=${WG}`, entry: 'gemm_padded', constants: { ...shape, FLIP: Number(transposed), ...window, WG } };
+    // 16 output channels per window where there are that many (a window load costs ~4 weight loads there).
+    const TNQ = (transposed ? g.C : g.O) >= 16 ? 4 : 2;
+    return { name: `padded vec4 windows ${window.TM}x${4 * TNQ} WG=${WG}`, entry: 'gemm_padded', constants: { ...shape, FLIP: Number(transposed), ...window, TNQ, WG } };
   }
   // Runs of TM consecutive output pixels per invocation, balanced so the last run of a row is not mostly empty.
   const TM = Math.ceil(gridW / Math.ceil(gridW / 8));
@@ -235,7 +237,7 @@ function gemm(
     const Wp = (runsPerRow - 1) * c.TM * SW + 4 * c.WINQ;
     const padded = padSource(backend, src, [g.N, CI, srcH, srcW], Hp, Wp, top, left);
     const [x, z] = grid1d(g.N * outH * runsPerRow, c.WG);
-    run('gemm_padded', padded, [CI, CO, Hp, Wp, outH, outW, outH, outW, 0, 0, wsCI, wsCO, 1, g.N], [x, groups(CO, 8), z]);
+    run('gemm_padded', padded, [CI, CO, Hp, Wp, outH, outW, outH, outW, 0, 0, wsCI, wsCO, 1, g.N], [x, groups(CO, 4 * c.TNQ), z]);
     padded.dispose();
     return;
   }

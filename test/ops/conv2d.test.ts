@@ -200,11 +200,13 @@ describe('conv2d geometry and tiling', () => {
   it('picks register tiles on software adapters and workgroup tiles on GPUs, and names them', () => {
     const report = (isSoftware: boolean) => ({ isSoftware }) as AdapterReport;
     const g = conv2dGeometry([32, 16, 32, 94], [32, 16, 3, 3], SAME_3X3);
-    expect(conv2dTiling(report(true), 'forward', g)).toMatchObject({ entry: 'gemm_padded', constants: { TM: 12, WINQ: 4, WG: 64, FLIP: 0 } });
+    expect(conv2dTiling(report(true), 'forward', g)).toMatchObject({ entry: 'gemm_padded', constants: { TM: 12, WINQ: 4, TNQ: 4, WG: 64, FLIP: 0 } });
     // The run that computes a padded row fastest: 16 columns are two runs of 8, not two of 12.
     const sixteen = conv2dGeometry([2, 4, 5, 16], [6, 4, 3, 3], SAME_3X3);
     expect(conv2dTiling(report(true), 'forward', sixteen)).toMatchObject({ entry: 'gemm_padded', constants: { TM: 8, WINQ: 3 } });
-    expect(conv2dTiling(report(true), 'backwardInput', g)).toMatchObject({ entry: 'gemm_padded', constants: { FLIP: 1 } });
+    // 8 output channels per window below 16 of them (here 6), 16 from 16 on (backward: the input's 16).
+    expect(conv2dTiling(report(true), 'forward', sixteen).constants.TNQ).toBe(2);
+    expect(conv2dTiling(report(true), 'backwardInput', g)).toMatchObject({ entry: 'gemm_padded', constants: { FLIP: 1, TNQ: 4 } });
     expect(conv2dTiling(report(false), 'backwardInput', g)).toMatchObject({ entry: 'gemm_workgroup', constants: { TRANSPOSED: 1 } });
     // Subgroups narrower than the register kernels' 8 weight lanes (SwiftShader's 4): the workgroup kernel.
     const swiftShader = { isSoftware: true, subgroupMinSize: 4 } as AdapterReport;
