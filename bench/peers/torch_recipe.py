@@ -18,7 +18,7 @@ The recipe, as src/app/fold-training.ts runs it (every choice below names where 
   constant band gets std 1); standardised windows are zero after the clip's end (ops/standardize.ts).
 - inverse-frequency class weights over the training clips, mean 1 over the classes (dataset.ts classWeights),
   in a cross-entropy averaged as torch's (divided by the targets' summed weights).
-- each epoch: a shuffle of the training clips, floor(n / 32) batches of 32 (the last partial one dropped), one
+- each epoch: a shuffle of the training clips, floor(n / 16) batches of 16 (the last partial one dropped), one
   random 188-frame window per clip, start uniform in [0, frames - 188]; a shorter clip starts at 0, zero-padded.
 - the model (recipe.ts recipeModelSpec): conv3x3-BN-ReLU 16/32/64/128 with 2x2 max pools between, global
   average pool, dropout 0.3, dense; He-uniform conv weights (bound sqrt(6 / fan_in)), Glorot-uniform dense
@@ -309,7 +309,7 @@ def main() -> None:
     parser.add_argument("--only-folds", help="comma-separated 1-based folds to run (default all): for smoke checks")
     parser.add_argument("--epochs", type=int, default=30)
     parser.add_argument("--patience", type=int, default=15)
-    parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--batch-size", type=int, default=16)
     parser.add_argument("--lr", type=float, default=1e-3)
     parser.add_argument("--frames", type=int, default=188)
     parser.add_argument("--threads", type=int, default=1, help="torch threads (1: the CPU is shared)")

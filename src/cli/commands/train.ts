@@ -43,7 +43,7 @@ export function withTrainOptions<T>(yargs: Argv<T>): Argv<T & TrainArgs> {
     .option('n-mfcc', { type: 'number', default: 40, describe: 'MFCC coefficients (with --features mfcc)' })
     .option('deltas', { choices: [0, 1, 2] as const, default: 0 as const, describe: 'append delta (1) or delta and delta-delta (2) rows' })
     .option('epochs', { type: 'number', describe: 'epochs at most [30]' })
-    .option('batch-size', { type: 'number', describe: 'clips per step [32]' })
+    .option('batch-size', { type: 'number', describe: 'clips per step [16]' })
     .option('lr', { type: 'number', describe: 'learning rate [0.001]' })
     .option('optimizer', { choices: ['adam', 'adamw', 'sgd'] as const, describe: '[adam]' })
     .option('weight-decay', { type: 'number', describe: '[0]' })
