@@ -97,8 +97,8 @@ fn epilogue(v: f32, b: f32) -> f32 {
   return v + b;
 }
 
-// The TN biases of a register tile, read once rather than once per pixel (which also costs seconds of
-// lavapipe compile time per pipeline).
+// The `count` biases of a register tile (TN, or gemm_padded's 4 TNQ), read once rather than once per pixel
+// (which also costs seconds of lavapipe compile time per pipeline).
 fn bias_tile(co0: u32, count: u32) -> array<f32, 4u * TNQ_MAX> {
   var b: array<f32, 4u * TNQ_MAX>;
   for (var j = 0u; j < count; j++) { b[j] = bias_of(co0 + j); }
