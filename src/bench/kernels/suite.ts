@@ -148,7 +148,7 @@ function classify(row: KernelRow, work: Work | undefined, ceiling: KernelSuiteRe
   } else if (row.bound === 'flops' && software) {
     // Measured on lavapipe: shaders/conv2d.wgsl, matmul_subgroup.wgsl and src/ops/conv2d.ts say which tiles and why.
     row.far =
-      'compute-bound below the FMA peak: a software adapter loads storage lane by lane (an 8-lane load costs ~9 FMAs), and tiles that share more loads no longer unroll or spill their accumulators';
+      'compute-bound below the FMA peak: a software adapter loads storage lane by lane (one load instruction per lane) and pays a masked write of every accumulator a loop carries, per trip; tiles that share more loads no longer unroll or spill their accumulators';
   } else if (row.bound === 'flops') {
     row.far = 'compute-bound below the FMA peak: loads per FMA and the tiling, not the launch';
   } else {
