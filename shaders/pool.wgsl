@@ -12,6 +12,10 @@
 //                    once, with at most one dy value: the same bits as the gather (and as PyTorch).
 //   avg_forward:     y = window sum / (kh*kw): padding counts (PyTorch's count_include_pad=True).
 //   avg_backward:    dx = sum over the windows holding the element of dy / (kh*kw).
+//   global_avg_backward: avg_backward for one H x W window per plane: dx[n,c,:,:] = dy[n,c] / (H*W), one
+//                    invocation per plane writing it whole, so nothing divides indices (lavapipe divides lane
+//                    by lane) and a few workgroups do it all (lavapipe pays per workgroup): 8x the general
+//                    kernel there. The planes it meets are small (184 elements at the default model's end).
 // Global average pooling is avg_* with an H x W window. x, dx: [N,C,H,W]; y, dy, argmax: [N,C,OH,OW].
 // Test: test/ops/pool.test.ts.
 
@@ -156,4 +160,13 @@ fn avg_backward(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgrou
     for (var ow = cols.x; ow <= cols.y; ow++) { sum += src[base + u32(oh) * params.ow + u32(ow)] / count; }
   }
   dst[i] = sum;
+}
+
+@compute @workgroup_size(WG)
+fn global_avg_backward(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
+  let p = flat_index(gid, groups); // params.total = planes here
+  if (p >= params.total) { return; }
+  let plane = params.h * params.w;
+  let g = src[p] / f32(plane);
+  for (var e = p * plane; e < (p + 1u) * plane; e++) { dst[e] = g; }
 }

@@ -14,6 +14,8 @@ export interface Pool2dParams {
 }
 
 const WG = 256;
+/** global_avg_backward's workgroup: 64 planes, one per invocation. */
+const PLANE_WG = 64;
 
 /** [N, C, OH, OW] with PyTorch's floor rounding; padding at most half the kernel, as PyTorch requires. */
 export function pool2dOutputShape(input: readonly number[], p: Pool2dParams): number[] {
@@ -148,7 +150,20 @@ export function globalAvgPoolForward(backend: Backend, x: Tensor): Tensor {
 }
 
 export function globalAvgPoolBackward(backend: Backend, dy: Tensor, inputShape: readonly number[]): Tensor {
-  return avgPool2dBackward(backend, dy, inputShape, wholePlane(inputShape));
+  const p = wholePlane(inputShape);
+  if (backend.kind !== 'webgpu') return avgPool2dBackward(backend, dy, inputShape, p);
+  const planes = inputShape[0] * inputShape[1];
+  if (dy.size !== planes) throw new Error(`globalAvgPoolBackward: dy [${dy.shape}] is not [${inputShape.slice(0, 2)}]`);
+  const dx = backend.empty(inputShape);
+  backend.runtime.run({
+    shader: 'pool',
+    entry: 'global_avg_backward',
+    constants: { WG: PLANE_WG },
+    uniforms: [planes, ...geometry(inputShape, [planes, 1, 1, 1], p)],
+    buffers: [dy.buffer, dx.buffer],
+    workgroups: grid1d(planes, PLANE_WG),
+  });
+  return dx;
 }
 
 // gpu.js kernels, one per output element like the WGSL entry points (see shaders/pool.wgsl for the maths).

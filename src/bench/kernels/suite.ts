@@ -79,7 +79,7 @@ export interface KernelSuiteResult {
   families: { covered: string[]; missing: string[] } | null;
 }
 
-/** The shapes of the default cases: the model's on WebGPU, small ones that gpu.js finishes in minutes. */
+/** The shapes of the default cases: the model's at batch 32 on WebGPU, small ones that gpu.js finishes in minutes. */
 export function defaultKernelCases(backend: Backend, convKernel?: Conv2dKernel): KernelCase[] {
   const [batch, clips, matmuls] = backend.kind === 'webgpu' ? [32, 32, [256, 512]] : [2, 2, [128]];
   const layers = LAYERS.flatMap((l, i) => {
@@ -146,9 +146,10 @@ function classify(row: KernelRow, work: Work | undefined, ceiling: KernelSuiteRe
   } else if (row.intensity !== undefined && row.bound === 'bytes') {
     row.far = `bandwidth-bound shape (${row.intensity.toFixed(1)} FLOP/byte, below the machine balance of ${(ceiling.gflops! / ceiling.gbps!).toFixed(1)}), and below that bandwidth: re-reads of inputs beyond the minimum traffic`;
   } else if (row.bound === 'flops' && software) {
-    // Measured on lavapipe: shaders/conv2d.wgsl, matmul_subgroup.wgsl and src/ops/conv2d.ts say which tiles and why.
+    // Measured on lavapipe, and read in Mesa 25.0.7's gallivm (lp_bld_nir_soa.c: emit_load_mem, lp_exec_mask_store):
+    // shaders/conv2d.wgsl, matmul_subgroup.wgsl and src/ops/conv2d.ts say which tiles and why.
     row.far =
-      'compute-bound below the FMA peak: a software adapter loads storage lane by lane (one load instruction per lane) and pays a masked write of every accumulator a loop carries, per trip; tiles that share more loads no longer unroll or spill their accumulators';
+      'compute-bound below the FMA peak: a software adapter (lavapipe, Mesa 25.0, by its source) loads storage lane by lane, a branch and a bounds check per lane and component, wherever an offset depends on more than constants, and blends every value a loop carries on each trip; tiles that share more loads no longer unroll or spill their accumulators';
   } else if (row.bound === 'flops') {
     row.far = 'compute-bound below the FMA peak: loads per FMA and the tiling, not the launch';
   } else {
