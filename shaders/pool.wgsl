@@ -1,7 +1,9 @@
 // 2-D pooling over NCHW f32 tensors, forward and backward; one invocation per element written.
 //   max_forward:     y[n,c,oh,ow] = max of the window (padding never wins: it is -inf), argmax = the winner's
 //                    flat index in the unpadded H*W input plane; the first maximum in window order wins, as in
-//                    PyTorch.
+//                    PyTorch. With RELU, max pooling of relu(x) in the same pass (the two commute): y = 0 and
+//                    argmax = -1 (no gradient: ReLU's is 0 there) where the window holds no positive value, so
+//                    the full-size ReLU output and its backward pass never exist.
 //   max_backward:    dx[n,c,ih,iw] = sum of dy over the outputs whose argmax is (ih,iw), gathered per input
 //                    element from the windows holding it (no atomics). Any windows; integer division per
 //                    input element and up to ceil(k/s)^2 argmax reads each.
@@ -40,6 +42,7 @@ struct Params {
 @group(0) @binding(3) var<storage, read> argmax_in: array<i32>; // max_backward only
 
 override WG: u32 = 256;
+override RELU: bool = false; // max_forward: pool relu(x)
 
 // Large tensors are dispatched as a 2-D grid (65,535 workgroups per dimension at most).
 fn flat_index(gid: vec3u, groups: vec3u) -> u32 {
@@ -80,8 +83,9 @@ fn max_forward(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroup
       }
     }
   }
-  dst[i] = best;
-  argmax_out[i] = i32(best_at);
+  let gated = RELU && !(best > 0.0);
+  dst[i] = select(best, 0.0, gated);
+  argmax_out[i] = select(i32(best_at), -1, gated);
 }
 
 @compute @workgroup_size(WG)
@@ -121,7 +125,7 @@ fn max_backward_disjoint(@builtin(global_invocation_id) gid: vec3u, @builtin(num
   let rows = cell(r / params.ow, params.oh, params.sh, params.ph, params.h);
   let cols = cell(r % params.ow, params.ow, params.sw, params.pw, params.w);
   let base = (o / plane_out) * params.h * params.w;
-  let at = u32(argmax_in[o]);
+  let at = u32(argmax_in[o]); // -1 (a RELU window without a positive value) matches no element
   let g = src[o];
   for (var ih = rows.x; ih < rows.y; ih++) {
     let row = ih * params.w;

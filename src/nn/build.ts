@@ -1,4 +1,6 @@
-// Turns a checked spec into layers with initialised parameters, fusing each conv2d with a ReLU right after it.
+// Turns a checked spec into layers with initialised parameters, fusing each conv2d with a ReLU right after it,
+// and any other ReLU with a max pool right after it (pooled in one pass: the ReLU's full-size output and its
+// backward pass never exist).
 import type { Backend } from '../backend/types.js';
 import { initWeights, mixSeed, weightInitFor } from './init.js';
 import { Param } from './param.js';
@@ -24,9 +26,17 @@ import { FlattenLayer } from './layers/flatten.js';
 import type { Layer } from './layers/layer.js';
 import { AvgPool2dLayer, GlobalAvgPoolLayer, MaxPool2dLayer } from './layers/pool.js';
 
-export function buildLayers(backend: Backend, spec: ModelSpec, shapes: readonly LayerShapes[], seed: number): Layer[] {
+/** The layers, and for each the index of its (first) spec layer, which keys its random draws. */
+export interface BuiltLayers {
+  layers: Layer[];
+  specIndex: number[];
+}
+
+export function buildLayers(backend: Backend, spec: ModelSpec, shapes: readonly LayerShapes[], seed: number): BuiltLayers {
   const layers: Layer[] = [];
+  const specIndex: number[] = [];
   for (let i = 0; i < spec.layers.length; i++) {
+    specIndex.push(i);
     const layer = spec.layers[i];
     const prefix = layer.name ?? String(i);
     const label = layerLabel(i, layer);
@@ -71,7 +81,16 @@ export function buildLayers(backend: Backend, spec: ModelSpec, shapes: readonly 
       case 'flatten':
         layers.push(new FlattenLayer(backend, label));
         break;
-      case 'relu':
+      case 'relu': {
+        const next = spec.layers[i + 1];
+        if (next?.type === 'maxpool2d') {
+          layers.push(new MaxPool2dLayer(backend, `layers ${i}-${i + 1} (relu+maxpool2d)`, pool2dParams(next), true));
+          i++;
+          break;
+        }
+        layers.push(new ActivationLayer(backend, label, layer.type, undefined));
+        break;
+      }
       case 'leaky_relu':
       case 'elu':
         layers.push(new ActivationLayer(backend, label, layer.type, activationAlpha(layer)));
@@ -81,7 +100,7 @@ export function buildLayers(backend: Backend, spec: ModelSpec, shapes: readonly 
         break;
     }
   }
-  return layers;
+  return { layers, specIndex };
 }
 
 function activationAlpha(layer: LayerSpec & { type: 'relu' | 'leaky_relu' | 'elu' }): number | undefined {

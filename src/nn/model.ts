@@ -20,6 +20,8 @@ export class Model {
   /** Per-example shapes around each layer of the spec (before fusion). */
   readonly shapes: LayerShapes[];
   readonly seed: number;
+  /** The spec index of each layer: dropout masks are keyed by it, so that fusing layers changes no draw. */
+  private readonly specIndex: number[];
   /** The training forward's activations: [input, output of layer 0, …]; null once backward ran. */
   private activations: Tensor[] | null = null;
 
@@ -30,7 +32,7 @@ export class Model {
   ) {
     this.shapes = inferShapes(spec);
     this.seed = options.seed ?? 0;
-    this.layers = buildLayers(backend, spec, this.shapes, this.seed);
+    ({ layers: this.layers, specIndex: this.specIndex } = buildLayers(backend, spec, this.shapes, this.seed));
     this.params = this.layers.flatMap((l) => l.params);
   }
 
@@ -67,7 +69,7 @@ export class Model {
     if (this.activations) throw new Error('forwardTrain: the previous training forward has not been through backward');
     const acts = [x];
     this.layers.forEach((layer, i) => {
-      acts.push(layer.forward(acts[i], { training: true, seed: mixSeed(this.seed, step, i) }));
+      acts.push(layer.forward(acts[i], { training: true, seed: mixSeed(this.seed, step, this.specIndex[i]) }));
       if (i > 0 && !this.layers[i - 1].savesOutput && !layer.savesInput) acts[i].dispose();
     });
     this.activations = acts;

@@ -39,11 +39,11 @@ function geometry(input: readonly number[], output: readonly number[], p: Pool2d
   return [input[2], input[3], output[2], output[3], p.kernelH, p.kernelW, p.strideH, p.strideW, p.padH, p.padW];
 }
 
-function dispatch(backend: WebGpuBackend, entry: string, out: Tensor, geom: number[], inputs: Tensor[], extra: Tensor[] = []): void {
+function dispatch(backend: WebGpuBackend, entry: string, out: Tensor, geom: number[], inputs: Tensor[], extra: Tensor[] = [], constants: Record<string, number> = {}): void {
   backend.runtime.run({
     shader: 'pool',
     entry,
-    constants: { WG },
+    constants: { WG, ...constants },
     uniforms: [out.size, ...geom],
     buffers: [...inputs.map((t) => t.buffer), out.buffer, ...extra.map((t) => t.buffer)],
     workgroups: grid1d(out.size, WG),
@@ -53,7 +53,11 @@ function dispatch(backend: WebGpuBackend, entry: string, out: Tensor, geom: numb
 /** The parameters behind each argmax tensor maxPool2dForward made, so its backward pass need not repeat them. */
 const argmaxParams = new WeakMap<Tensor, Pool2dParams>();
 
-export function maxPool2dForward(backend: Backend, x: Tensor, p: Pool2dParams): { y: Tensor; argmax: Tensor } {
+/**
+ * Max pooling of x, or with `relu` of relu(x) in the same pass (ReLU and max commute): y = 0 and argmax = -1
+ * (no gradient) where a window holds no positive value, so maxPool2dBackward gives relu(x)'s gradient too.
+ */
+export function maxPool2dForward(backend: Backend, x: Tensor, p: Pool2dParams, relu = false): { y: Tensor; argmax: Tensor } {
   const shape = pool2dOutputShape(x.shape, p);
   const geom = geometry(x.shape, shape, p);
   let y: Tensor;
@@ -61,10 +65,10 @@ export function maxPool2dForward(backend: Backend, x: Tensor, p: Pool2dParams): 
   if (backend.kind === 'webgpu') {
     y = backend.empty(shape);
     argmax = backend.empty(shape, 'i32');
-    dispatch(backend, 'max_forward', y, geom, [x], [argmax]);
+    dispatch(backend, 'max_forward', y, geom, [x], [argmax], { RELU: Number(relu) });
   } else {
     const n = sizeOf(shape);
-    const at = backend.kernel('pool.max_argmax', maxArgmaxCpu, n)(x.host, ...geom) as Float32Array;
+    const at = backend.kernel('pool.max_argmax', maxArgmaxCpu, n)(x.host, ...geom, Number(relu)) as Float32Array;
     argmax = backend.wrap(at, shape, 'i32');
     y = backend.wrap(backend.kernel('pool.max_gather', maxGatherCpu, n)(x.host, argmax.host, geom[0] * geom[1], geom[2] * geom[3]) as Float32Array, shape);
   }
@@ -169,7 +173,7 @@ export function globalAvgPoolBackward(backend: Backend, dy: Tensor, inputShape: 
 // gpu.js kernels, one per output element like the WGSL entry points (see shaders/pool.wgsl for the maths).
 // gpu.js returns one array per kernel, so the max forward pass is argmax then a gather.
 const maxArgmaxCpu: CpuKernelFunction = function (
-  x: number[], H: number, W: number, OH: number, OW: number, KH: number, KW: number, SH: number, SW: number, PH: number, PW: number,
+  x: number[], H: number, W: number, OH: number, OW: number, KH: number, KW: number, SH: number, SW: number, PH: number, PW: number, relu: number,
 ) {
   const i = this.thread.x;
   const r = i % (OH * OW);
@@ -189,11 +193,14 @@ const maxArgmaxCpu: CpuKernelFunction = function (
       }
     }
   }
+  if (relu > 0 && !(best > 0)) return -1;
   return bestAt;
 };
 
+/** The value at each argmax; 0 where it is -1 (relu). */
 const maxGatherCpu: CpuKernelFunction = function (x: number[], argmax: number[], planeIn: number, planeOut: number) {
   const i = this.thread.x;
+  if (argmax[i] < 0) return 0;
   return x[Math.floor(i / planeOut) * planeIn + argmax[i]];
 };
 
@@ -281,11 +288,20 @@ export function maxPool2dReference(x: ArrayLike<number>, inputShape: readonly nu
   return { y, argmax };
 }
 
+/** maxPool2dForward with `relu`: max pooling of relu(x), argmax -1 where a window holds no positive value. */
+export function reluMaxPool2dReference(x: ArrayLike<number>, inputShape: readonly number[], p: Pool2dParams): { y: Float64Array; argmax: Int32Array } {
+  const pooled = maxPool2dReference(Float64Array.from(x, (v) => Math.max(v, 0)), inputShape, p);
+  pooled.y.forEach((v, o) => {
+    if (!(v > 0)) pooled.argmax[o] = -1;
+  });
+  return pooled;
+}
+
 export function maxPool2dBackwardReference(dy: ArrayLike<number>, argmax: ArrayLike<number>, inputShape: readonly number[]): Float64Array {
   const [n, c, h, w] = inputShape;
   const dx = new Float64Array(n * c * h * w);
   const planeOut = dy.length / (n * c);
-  for (let o = 0; o < dy.length; o++) dx[Math.floor(o / planeOut) * h * w + argmax[o]] += dy[o];
+  for (let o = 0; o < dy.length; o++) if (argmax[o] >= 0) dx[Math.floor(o / planeOut) * h * w + argmax[o]] += dy[o];
   return dx;
 }
 

@@ -18,3 +18,20 @@ export const MIXED_SPEC: ModelSpec = {
     { type: 'dense', units: 5 },
   ],
 };
+
+// recipe_network() of test/golden/families/train10.py: the default recipe's blocks, shrunk. Each ReLU before a
+// max pool is fused into it (src/nn/build.ts); the last ReLU stays a layer of its own.
+export const RECIPE_SPEC: ModelSpec = {
+  input: [1, 10, 14],
+  layers: [
+    { type: 'conv2d', filters: 4, kernel: 3, padding: 1 },
+    { type: 'batchnorm2d' },
+    { type: 'relu' },
+    { type: 'maxpool2d', kernel: 2 },
+    { type: 'conv2d', filters: 6, kernel: 3, padding: 1 },
+    { type: 'batchnorm2d' },
+    { type: 'relu' },
+    { type: 'globalavgpool' },
+    { type: 'dense', units: 5 },
+  ],
+};

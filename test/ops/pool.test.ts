@@ -14,6 +14,7 @@ import {
   maxPool2dForward,
   maxPool2dReference,
   pool2dOutputShape,
+  reluMaxPool2dReference,
   type Pool2dParams,
 } from '../../src/ops/pool.js';
 import { describeBackends, webgpuBackend } from '../helpers/backends.js';
@@ -25,6 +26,7 @@ const casesOf = (op: string) => golden.names(`${op}.`).filter((n) => n.endsWith(
 const maxCases = casesOf('max');
 const avgCases = casesOf('avg');
 const globalCases = casesOf('global');
+const reluMaxCases = casesOf('relu_max');
 
 function paramsOf(key: string): Pool2dParams {
   const [kernelH, kernelW, strideH, strideW, padH, padW] = golden.raw(`${key}.params`).data as Int32Array;
@@ -46,6 +48,7 @@ it('has the golden cases', () => {
   expect(maxCases.length).toBeGreaterThanOrEqual(7);
   expect(avgCases.length).toBeGreaterThanOrEqual(5);
   expect(globalCases.length).toBeGreaterThanOrEqual(3);
+  expect(reluMaxCases.length).toBeGreaterThanOrEqual(4);
 });
 
 it('computes output shapes with floor rounding and rejects bad parameters', () => {
@@ -69,6 +72,23 @@ describeBackends('pooling vs torch', (backend) => {
       expect(y.shape).toEqual(dy.shape);
       expectClose(await y.read(), golden.get(`${key}.y`).data, EXACT, `${key} y`);
       expect(Array.from(await argmax.read())).toEqual(Array.from(golden.raw(`${key}.argmax`).data as Int32Array));
+      const dyt = backend.upload(dy.data, dy.shape);
+      const dx = maxPool2dBackward(backend, dyt, argmax, x.shape);
+      expectClose(await dx.read(), golden.get(`${key}.dx`).data, maxDx, `${key} dx`);
+      for (const t of [xt, y, argmax, dyt, dx]) t.dispose();
+    });
+  }
+
+  // max_pool2d(relu(x)) in one pass: y selects a value or is 0 (exact); dx routes each dy to its argmax or
+  // nowhere, summed over at most 4 overlapping windows as above.
+  for (const name of reluMaxCases) {
+    it(`relu then max ${name}, fused`, async () => {
+      const key = `relu_max.${name}`;
+      const x = golden.get(`${key}.x`);
+      const dy = golden.get(`${key}.dy`);
+      const xt = backend.upload(x.data, x.shape);
+      const { y, argmax } = maxPool2dForward(backend, xt, paramsOf(key), true);
+      expectClose(await y.read(), golden.get(`${key}.y`).data, EXACT, `${key} y`);
       const dyt = backend.upload(dy.data, dy.shape);
       const dx = maxPool2dBackward(backend, dyt, argmax, x.shape);
       expectClose(await dx.read(), golden.get(`${key}.dx`).data, maxDx, `${key} dx`);
@@ -193,6 +213,13 @@ it('the float64 references agree with torch', () => {
     expect(Array.from(ref.argmax)).toEqual(Array.from(golden.raw(`${key}.argmax`).data as Int32Array));
     expectClose(maxPool2dBackwardReference(golden.get(`${key}.dy`).data, ref.argmax, x.shape), golden.get(`${key}.dx`).data, MAX_DX, `${key} dx`);
   }
+  for (const name of reluMaxCases) {
+    const key = `relu_max.${name}`;
+    const x = golden.get(`${key}.x`);
+    const ref = reluMaxPool2dReference(x.data, x.shape, paramsOf(key));
+    expectClose(ref.y, golden.get(`${key}.y`).data, EXACT, `${key} y`);
+    expectClose(maxPool2dBackwardReference(golden.get(`${key}.dy`).data, ref.argmax, x.shape), golden.get(`${key}.dx`).data, MAX_DX, `${key} dx`);
+  }
   for (const name of avgCases) {
     const key = `avg.${name}`;
     const x = golden.get(`${key}.x`);
@@ -222,6 +249,12 @@ it('the float64 backward references match finite differences', () => {
     const { argmax } = maxPool2dReference(x, shape, p);
     const maxFd = finiteDifference((v) => maxPool2dReference(v, shape, p).y, x, dy);
     expectClose(maxPool2dBackwardReference(dy, argmax, shape), maxFd, { atol: 1e-9, rtol: 1e-9 }, `max ${JSON.stringify(p)}`);
+    // Shifted so that about half the values are negative, none within a step of 0 (ReLU's kink).
+    const shifted = x.map((v) => v - 0.605);
+    const reluMaxFd = finiteDifference((v) => reluMaxPool2dReference(v, shape, p).y, shifted, dy);
+    const gated = reluMaxPool2dReference(shifted, shape, p).argmax;
+    expect(gated.some((a) => a < 0)).toBe(true);
+    expectClose(maxPool2dBackwardReference(dy, gated, shape), reluMaxFd, { atol: 1e-9, rtol: 1e-9 }, `relu+max ${JSON.stringify(p)}`);
     const avgFd = finiteDifference((v) => avgPool2dReference(v, shape, p), x, dy);
     expectClose(avgPool2dBackwardReference(dy, shape, p), avgFd, { atol: 1e-9, rtol: 1e-9 }, `avg ${JSON.stringify(p)}`);
   }

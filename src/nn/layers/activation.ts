@@ -1,4 +1,5 @@
-// relu / leaky_relu / elu as a layer of its own (a ReLU right after a conv2d is fused into it instead).
+// relu / leaky_relu / elu as a layer of its own (a ReLU right after a conv2d or right before a max pool is
+// fused into that layer instead).
 import type { Backend } from '../../backend/types.js';
 import { activationBackward, activationForward, type ActivationKind } from '../../ops/activation.js';
 import type { Tensor } from '../../tensor.js';

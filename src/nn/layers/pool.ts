@@ -39,15 +39,16 @@ abstract class ShapeSavingLayer implements Layer {
   dispose(): void {}
 }
 
+/** Max pooling; with `relu`, of relu(x) in the same pass (a ReLU fused into the pool after it). */
 export class MaxPool2dLayer extends ShapeSavingLayer {
   private argmax: Tensor | null = null;
 
-  constructor(backend: Backend, label: string, private readonly p: Pool2dParams) {
+  constructor(backend: Backend, label: string, private readonly p: Pool2dParams, private readonly relu = false) {
     super(backend, label);
   }
 
   forward(x: Tensor, context: ForwardContext): Tensor {
-    const { y, argmax } = maxPool2dForward(this.backend, x, this.p);
+    const { y, argmax } = maxPool2dForward(this.backend, x, this.p, this.relu);
     if (context.training) {
       this.inputShape = x.shape;
       this.argmax = argmax;

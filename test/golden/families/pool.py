@@ -2,7 +2,8 @@
 
 Gradients are autograd's for a random upstream gradient dy. Cases cover odd sizes (floor rounding), batch 1,
 stride != kernel (overlapping windows and gaps), asymmetric kernels, padding, ties (max pooling keeps the
-first maximum in window order) and one plane of the reference network's maxpool2 input (64 x 188).
+first maximum in window order) and one plane of the reference network's maxpool2 input (64 x 188); and ReLU
+followed by max pooling, whose gradient is zero wherever a window holds no positive value.
 """
 import numpy as np
 import torch
@@ -23,6 +24,14 @@ MAX_ONLY_CASES = {
     "ref_plane_64x188": (1, 1, 64, 188, (2, 2), (2, 2), (0, 0)),
 }
 GLOBAL_SHAPES = {"2x3x7x9": (2, 3, 7, 9), "1x4x5x1": (1, 4, 5, 1), "3x2x16x23": (3, 2, 16, 23)}
+# ReLU then max pooling (the default recipe's BatchNorm -> ReLU -> maxpool), which ser-gpu fuses into one pass.
+# "zeros": values from {-2, -1, 0, 1}, so that whole windows are <= 0 (no gradient) and maxima tie.
+RELU_MAX_CASES = {
+    "k2_7x9": (2, 3, 7, 9, (2, 2), (2, 2), (0, 0)),
+    "k3s2p1_8x11": (2, 2, 8, 11, (3, 3), (2, 2), (1, 1)),
+    "zeros_k2_6x8": (2, 2, 6, 8, (2, 2), (2, 2), (0, 0)),
+    "ref_plane_64x188": (1, 1, 64, 188, (2, 2), (2, 2), (0, 0)),
+}
 
 
 def with_grad(x, forward, g):
@@ -54,4 +63,10 @@ def generate():
         y, dy, dx = with_grad(x, lambda t: F.adaptive_avg_pool2d(t, 1).flatten(1), g)
         key = f"global.{name}"
         out.update({f"{key}.x": f32(x), f"{key}.y": f32(y), f"{key}.dy": f32(dy), f"{key}.dx": f32(dx)})
+    for name, (n, c, h, w, k, s, p) in RELU_MAX_CASES.items():
+        x = torch.randint(-2, 2, (n, c, h, w), generator=g).float() if name.startswith("zeros") else randn(n, c, h, w, generator=g)
+        params = np.array([*k, *s, *p], dtype=np.int32)
+        y, dy, dx = with_grad(x, lambda t: F.max_pool2d(F.relu(t), k, s, p), g)
+        key = f"relu_max.{name}"
+        out.update({f"{key}.params": params, f"{key}.x": f32(x), f"{key}.y": f32(y), f"{key}.dy": f32(dy), f"{key}.dx": f32(dx)})
     return out

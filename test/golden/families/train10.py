@@ -6,6 +6,9 @@ ref.*   the default model (src/nn/default-model.ts, 4 conv blocks) on a shrunk i
 mixed.* a small stack using every other layer type (batchnorm2d/1d, leaky_relu, elu, avgpool2d, flatten,
         strided conv without bias): one training-mode forward and backward (logits, loss, every gradient,
         the updated running stats) and the eval-mode logits afterwards.
+recipe.* the same for the default recipe's blocks shrunk (conv-BatchNorm-ReLU-maxpool, conv-BatchNorm-ReLU,
+        global average pool, dense; RECIPE_SPEC in test/nn/mixed-spec.ts), where ser-gpu fuses each ReLU
+        into the max pool after it.
 
 State-dict names are the layer indices of the spec (nn.Sequential), as ser-gpu's model names them.
 """
@@ -50,6 +53,20 @@ def mixed_network() -> nn.Sequential:
     )
 
 
+RECIPE_INPUT = (1, 10, 14)
+RECIPE_BATCH = 4
+RECIPE_CLASSES = 5
+
+
+def recipe_network() -> nn.Sequential:
+    """RECIPE_SPEC in test/nn/mixed-spec.ts."""
+    return nn.Sequential(
+        nn.Conv2d(1, 4, 3, padding=1), nn.BatchNorm2d(4), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(4, 6, 3, padding=1), nn.BatchNorm2d(6), nn.ReLU(), GlobalAvgPool(),
+        nn.Linear(6, RECIPE_CLASSES),
+    )
+
+
 def log_mel_like(batch: int, shape, g: torch.Generator) -> torch.Tensor:
     """Standardised log-Mel statistics: a smooth spectral tilt over the bands plus noise."""
     _, bands, _ = shape
@@ -82,31 +99,34 @@ def reference_run(g: torch.Generator) -> dict:
     return out
 
 
-def mixed_run(g: torch.Generator) -> dict:
-    model = mixed_network()
+def one_step(prefix: str, model: nn.Sequential, batchnorms: tuple, shape, batch: int, classes: int, g: torch.Generator) -> dict:
+    """One training-mode forward and backward, the running statistics after it, then eval-mode logits."""
     with torch.no_grad():  # non-trivial batchnorm affine parameters, so their gradients are tested too
-        for i in (1, 9):
+        for i in batchnorms:
             model[i].weight.copy_(1 + 0.2 * randn(*model[i].weight.shape, generator=g))
             model[i].bias.copy_(0.1 * randn(*model[i].bias.shape, generator=g))
-    out = state("mixed.init", model)
-    x = randn(MIXED_BATCH, *MIXED_INPUT, generator=g)
-    labels = torch.randint(0, MIXED_CLASSES, (MIXED_BATCH,), generator=g)
+    out = state(f"{prefix}.init", model)
+    x = randn(batch, *shape, generator=g)
+    labels = torch.randint(0, classes, (batch,), generator=g)
     model.train()
     logits = model(x)
     loss = nn.functional.cross_entropy(logits, labels)
     loss.backward()
-    out["mixed.x"] = f32(x)
-    out["mixed.labels"] = labels.to(torch.int32).numpy()
-    out["mixed.train_logits"] = f32(logits)
-    out["mixed.loss"] = f32(loss.reshape(1))
-    out.update({f"mixed.grad.{k}": f32(p.grad) for k, p in model.named_parameters()})
-    out.update({f"mixed.after.{k}": f32(v) for k, v in model.state_dict().items() if "running" in k})
+    out[f"{prefix}.x"] = f32(x)
+    out[f"{prefix}.labels"] = labels.to(torch.int32).numpy()
+    out[f"{prefix}.train_logits"] = f32(logits)
+    out[f"{prefix}.loss"] = f32(loss.reshape(1))
+    out.update({f"{prefix}.grad.{k}": f32(p.grad) for k, p in model.named_parameters()})
+    out.update({f"{prefix}.after.{k}": f32(v) for k, v in model.state_dict().items() if "running" in k})
     model.eval()
     with torch.no_grad():
-        out["mixed.eval_logits"] = f32(model(x))
+        out[f"{prefix}.eval_logits"] = f32(model(x))
     return out
 
 
 def generate():
     g = torch.Generator().manual_seed(2024)
-    return {**reference_run(g), **mixed_run(g)}
+    ref = reference_run(g)
+    mixed = one_step("mixed", mixed_network(), (1, 9), MIXED_INPUT, MIXED_BATCH, MIXED_CLASSES, g)
+    recipe = one_step("recipe", recipe_network(), (1, 5), RECIPE_INPUT, RECIPE_BATCH, RECIPE_CLASSES, g)
+    return {**ref, **mixed, **recipe}
