@@ -3,6 +3,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
+import { defaultSettings } from '../app/recipe.js';
 import type { Backend } from '../backend/types.js';
 import type { Conv2dKernel } from '../ops/conv2d.js';
 import { DEFAULT_DATA, runFeatureSuite, type FeatureResult } from './features.js';
@@ -99,7 +100,8 @@ export async function runBench(backend: Backend, o: BenchOptions): Promise<Bench
   }
   if (o.suites.includes('train')) {
     log('train');
-    result.train = await runTrainSuite(backend, { batch: cpu ? 2 : 32, epochClips: cpu ? 8 : 960, repeats, peers });
+    // The batch `ser-gpu train` steps with (gpu.js: 2, which it finishes in minutes).
+    result.train = await runTrainSuite(backend, { batch: cpu ? 2 : defaultSettings().batchSize, epochClips: cpu ? 8 : 960, repeats, peers });
   }
   if (o.suites.includes('infer')) {
     log('infer');

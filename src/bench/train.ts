@@ -12,7 +12,7 @@ import { isSkipped, pythonLacks, runPythonPeer, withTensorFile, type Skipped, ty
 import { referenceLoss } from './reference-forward.js';
 
 export interface TrainSuiteOptions {
-  /** Clips per step (32 on WebGPU: the default model's). */
+  /** Clips per step (on WebGPU the default recipe's, 16). */
   batch: number;
   /** Clips of the timed epoch, in batches of `batch` (960 on WebGPU). */
   epochClips: number;

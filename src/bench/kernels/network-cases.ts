@@ -1,5 +1,6 @@
 // Rows for the rest of the reference network's training step (ReLU backward, pooling, dense, softmax
-// cross-entropy, Adam), plus batchnorm and square matmuls, at a given batch (32 on WebGPU: the model's).
+// cross-entropy, Adam), plus batchnorm and square matmuls, at a given batch (32 on WebGPU:
+// twice the recipe's training batch, so that a GPU's rows are not all launch-bound).
 import type { Backend, WebGpuBackend } from '../../backend/types.js';
 import { activationBackward, activationBackwardReference } from '../../ops/activation.js';
 import { batchNormBackward, batchNormBackwardReference, batchNormForward, batchNormReference, batchNormTiling } from '../../ops/batchnorm.js';
