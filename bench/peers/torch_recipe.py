@@ -39,6 +39,8 @@ Ablations (one ingredient each, default off; each is one ser-gpu train can run, 
   --width M       filters 16M/32M/64M/128M (train --model spec.json)
   --utterance-norm      subtract each clip's per-band mean (over its frames) before the band statistics:
                         not in ser-gpu train (a candidate ingredient)
+  --pool meanstd  each channel's mean and std over frequency and time instead of the global average (statistics
+                  pooling): not in ser-gpu train (a candidate ingredient)
   deltas: give a feature file extracted with --deltas 1 (train --deltas 1); bands come from the file.
 """
 import argparse
@@ -139,7 +141,15 @@ class GlobalAvgPool(nn.Module):
         return x.mean(dim=(2, 3))
 
 
-def recipe_model(bands_in: int, classes: int, width: float, generator: torch.Generator) -> nn.Sequential:
+class GlobalMeanStdPool(nn.Module):
+    """Each channel's mean and standard deviation over frequency and time (statistics pooling)."""
+
+    def forward(self, x):
+        flat = x.flatten(2)
+        return torch.cat([flat.mean(dim=2), (flat.var(dim=2, unbiased=False) + 1e-5).sqrt()], dim=1)
+
+
+def recipe_model(bands_in: int, classes: int, width: float, generator: torch.Generator, pool: str = "avg") -> nn.Sequential:
     """recipe.ts recipeModelSpec with src/nn/init.ts's initialisation (not torch's default)."""
     layers: list[nn.Module] = []
     channels = 1
@@ -149,7 +159,8 @@ def recipe_model(bands_in: int, classes: int, width: float, generator: torch.Gen
         if i < 3:
             layers.append(nn.MaxPool2d(2))
         channels = filters
-    layers += [GlobalAvgPool(), nn.Dropout(0.3), nn.Linear(channels, classes)]
+    head = GlobalAvgPool() if pool == "avg" else GlobalMeanStdPool()
+    layers += [head, nn.Dropout(0.3), nn.Linear(channels * (1 if pool == "avg" else 2), classes)]
     model = nn.Sequential(*layers)
     with torch.no_grad():
         for m in model.modules():
@@ -249,7 +260,7 @@ def train_fold(data: dict, split: dict, fold: int, seed: int, args) -> dict:
 
     torch.manual_seed(seed_of(seed, fold, 1))  # dropout
     rng = np.random.default_rng(seed_of(seed, fold, 2))  # shuffles, windows, augmentations
-    model = recipe_model(data["features"].shape[1], classes, args.width, torch.Generator().manual_seed(seed_of(seed, fold, 0)))
+    model = recipe_model(data["features"].shape[1], classes, args.width, torch.Generator().manual_seed(seed_of(seed, fold, 0)), args.pool)
     optimizer = torch.optim.Adam(model.parameters(), lr=args.lr)
     schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=args.epochs * steps, eta_min=args.lr / 20)
     val_windows = scoring_windows([standardised[i] for i in idx["val"]], width)
@@ -318,6 +329,7 @@ def main() -> None:
     parser.add_argument("--label-smoothing", type=float, default=0.0)
     parser.add_argument("--width", type=float, default=1.0)
     parser.add_argument("--utterance-norm", action="store_true")
+    parser.add_argument("--pool", choices=["avg", "meanstd"], default="avg", help="the head: global average, or mean and std per channel")
     parser.add_argument("--json", help="write the result here")
     parser.add_argument("--verbose", action="store_true", help="one line per epoch")
     args = parser.parse_args()
@@ -327,7 +339,7 @@ def main() -> None:
     splits = plan_splits(data["actors"].tolist(), args.folds)
     seeds = [int(s) for s in args.seeds.split(",")]
     only = [int(f) - 1 for f in args.only_folds.split(",")] if args.only_folds else range(args.folds)
-    recipe = {k: getattr(args, k) for k in ("epochs", "patience", "batch_size", "lr", "frames", "specaugment", "mixup", "label_smoothing", "width", "utterance_norm")}
+    recipe = {k: getattr(args, k) for k in ("epochs", "patience", "batch_size", "lr", "frames", "specaugment", "mixup", "label_smoothing", "width", "utterance_norm", "pool")}
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads; {len(data['labels'])} clips {list(data['features'].shape)}; {recipe}", flush=True)
     load_before = os.getloadavg()
     started = time.perf_counter()
