@@ -35,3 +35,9 @@ export function parsedFlag<T>(flag: string, text: string | undefined, parse: (te
     throw new UsageError(`--${flag}: ${(error as Error).message}`);
   }
 }
+
+/** `text` itself once `parse` accepts it: a flag whose settings keep the text, checked at the command line. */
+export function checkedText(flag: string, text: string, parse: (text: string) => unknown): string {
+  parsedFlag(flag, text, parse);
+  return text;
+}

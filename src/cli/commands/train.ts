@@ -4,7 +4,7 @@ import type { TrainEvent } from '../../app/events.js';
 import { withBackend, type BackendArgs } from '../options.js';
 import { parseActorList } from '../../app/split-plan.js';
 import { parseAugment } from '../../augment/index.js';
-import { existingInputs, integerFlag, numberFlag, parsedFlag, UsageError } from '../usage.js';
+import { checkedText, existingInputs, integerFlag, numberFlag, parsedFlag, UsageError } from '../usage.js';
 import { checkedFeatures, withFeatureOptions, type FeatureArgs } from './extract.js';
 
 interface TrainArgs extends BackendArgs, FeatureArgs {
@@ -136,7 +136,7 @@ export function trainOptions(args: TrainArgs) {
     ...(args.frames !== undefined && { frames: args.frames }),
     ...(args.seed !== undefined && { seed: args.seed }),
     ...(args['on-nonfinite'] && { onNonFinite: args['on-nonfinite'] }),
-    ...(args.augment !== undefined && { augment: (parsedFlag('augment', args.augment, parseAugment), args.augment) }),
+    ...(args.augment !== undefined && { augment: checkedText('augment', args.augment, parseAugment) }),
     ...(args['val-actors'] !== undefined && { valActors: parsedFlag('val-actors', args['val-actors'], parseActorList) }),
     ...(args['test-actors'] !== undefined && { testActors: parsedFlag('test-actors', args['test-actors'], parseActorList) }),
     ...(args.folds !== undefined && { folds: args.folds }),
