@@ -81,20 +81,18 @@ export function buildLayers(backend: Backend, spec: ModelSpec, shapes: readonly 
       case 'flatten':
         layers.push(new FlattenLayer(backend, label));
         break;
-      case 'relu': {
+      case 'relu':
+      case 'leaky_relu':
+      case 'elu': {
         const next = spec.layers[i + 1];
-        if (next?.type === 'maxpool2d') {
+        if (layer.type === 'relu' && next?.type === 'maxpool2d') {
           layers.push(new MaxPool2dLayer(backend, `layers ${i}-${i + 1} (relu+maxpool2d)`, pool2dParams(next), true));
           i++;
           break;
         }
-        layers.push(new ActivationLayer(backend, label, layer.type, undefined));
-        break;
-      }
-      case 'leaky_relu':
-      case 'elu':
         layers.push(new ActivationLayer(backend, label, layer.type, activationAlpha(layer)));
         break;
+      }
       case 'dropout':
         layers.push(new DropoutLayer(backend, label, layer.rate));
         break;
