@@ -250,6 +250,8 @@ def train_fold(data: dict, split: dict, fold: int, seed: int, args) -> dict:
     if args.utterance_norm:
         clips = [c - c.mean(axis=1, keepdims=True) for c in clips]
     idx = {part: np.flatnonzero(np.isin(actors, split[part])) for part in ("train", "val", "test")}
+    if args.no_val:  # the validation actors train too; nothing is selected: the last epoch's model is kept
+        idx["train"] = np.concatenate([idx["train"], idx["val"]])
     mean, std = band_statistics([clips[i] for i in idx["train"]])
     # Standardised once per fold: a window of a standardised clip, zero-padded, is ser-gpu's standardised window.
     standardised = [((c - mean[:, None]) / std[:, None]).astype(np.float32) for c in clips]
@@ -288,6 +290,10 @@ def train_fold(data: dict, split: dict, fold: int, seed: int, args) -> dict:
             optimizer.step()
             schedule.step()
             loss_sum += loss.item()
+        if args.no_val:
+            records.append({"epoch": epoch + 1, "trainLoss": loss_sum / steps})
+            best, best_state = {"epoch": epoch + 1}, None
+            continue
         val = score(model, *val_windows, labels[idx["val"]], classes)
         improved = best is None or val["ua"] > best["ua"] or (val["ua"] == best["ua"] and val["loss"] < best["loss"])
         if improved:
@@ -299,7 +305,8 @@ def train_fold(data: dict, split: dict, fold: int, seed: int, args) -> dict:
             print(f"  epoch {epoch + 1}: train loss {loss_sum / steps:.3f} | val loss {val['loss']:.3f} WA {val['wa']:.1%} UA {val['ua']:.1%}{' | best so far' if improved else ''}", flush=True)
         if args.patience > 0 and since_best >= args.patience:
             break
-    model.load_state_dict(best_state)
+    if best_state is not None:
+        model.load_state_dict(best_state)
     test = score(model, *test_windows, labels[idx["test"]], classes)
     return {"fold": fold + 1, "split": split, "bestEpoch": best["epoch"], "epochs": len(records), "test": test, "records": records, "seconds": time.perf_counter() - started}
 
@@ -330,6 +337,7 @@ def main() -> None:
     parser.add_argument("--width", type=float, default=1.0)
     parser.add_argument("--utterance-norm", action="store_true")
     parser.add_argument("--pool", choices=["avg", "meanstd"], default="avg", help="the head: global average, or mean and std per channel")
+    parser.add_argument("--no-val", action="store_true", help="train on the validation actors too, for the whole schedule, and keep the last epoch (no model selection)")
     parser.add_argument("--json", help="write the result here")
     parser.add_argument("--verbose", action="store_true", help="one line per epoch")
     args = parser.parse_args()
@@ -339,7 +347,7 @@ def main() -> None:
     splits = plan_splits(data["actors"].tolist(), args.folds)
     seeds = [int(s) for s in args.seeds.split(",")]
     only = [int(f) - 1 for f in args.only_folds.split(",")] if args.only_folds else range(args.folds)
-    recipe = {k: getattr(args, k) for k in ("epochs", "patience", "batch_size", "lr", "frames", "specaugment", "mixup", "label_smoothing", "width", "utterance_norm", "pool")}
+    recipe = {k: getattr(args, k) for k in ("epochs", "patience", "batch_size", "lr", "frames", "specaugment", "mixup", "label_smoothing", "width", "utterance_norm", "pool", "no_val")}
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads; {len(data['labels'])} clips {list(data['features'].shape)}; {recipe}", flush=True)
     load_before = os.getloadavg()
     started = time.perf_counter()

@@ -1,9 +1,11 @@
 // Which actors each model trains, validates and is tested on. Always speaker-independent: an actor's clips
 // are in exactly one part. With --folds K, fold i tests every K-th actor and takes its validation actors from
-// its own training actors, never from its test actors.
+// its own training actors, never from its test actors. No validation actors (valActors []) means every actor
+// that does not test trains, for the whole schedule, and nothing is selected on held-out data.
 import type { SplitRecord } from './run-files.js';
 
 export interface SplitRequest {
+  /** [] for none; default the last fifth of the non-test actors (with folds: as many as a test fold has). */
   valActors?: number[];
   testActors?: number[];
   folds?: number;
@@ -15,8 +17,8 @@ export function planSplits(actors: readonly number[], request: SplitRequest): Sp
   const missing = [...(request.valActors ?? []), ...(request.testActors ?? [])].filter((a) => !sorted.includes(a));
   if (missing.length > 0) throw new Error(`actors ${missing.join(', ')} have no clips in the data (present: ${sorted.join(', ')})`);
   if (request.folds !== undefined) {
-    if (request.valActors || request.testActors) throw new Error('--folds chooses the test and validation actors itself: drop --val-actors / --test-actors');
-    return foldSplits(sorted, request.folds);
+    if (request.valActors?.length || request.testActors) throw new Error('--folds chooses the test and validation actors itself: drop --val-actors / --test-actors (or give --val-actors none)');
+    return foldSplits(sorted, request.folds, request.valActors === undefined);
   }
   const test = request.testActors ?? [];
   const overlap = test.filter((a) => request.valActors?.includes(a));
@@ -29,11 +31,12 @@ export function planSplits(actors: readonly number[], request: SplitRequest): Sp
   return [{ train, val, test }];
 }
 
-function foldSplits(actors: readonly number[], k: number): SplitRecord[] {
+function foldSplits(actors: readonly number[], k: number, validate: boolean): SplitRecord[] {
   if (!Number.isInteger(k) || k < 2 || k > actors.length) throw new Error(`--folds must be an integer from 2 to the number of actors (${actors.length}), got ${k}`);
   return Array.from({ length: k }, (_, fold) => {
     const test = actors.filter((_, i) => i % k === fold);
     const rest = actors.filter((a) => !test.includes(a));
+    if (!validate) return { train: rest, val: [], test };
     // As many validation actors as a test fold has, spread over the training actors.
     const stride = Math.max(1, Math.floor(rest.length / test.length));
     const val = rest.filter((_, i) => i % stride === fold % stride).slice(0, Math.min(test.length, rest.length - 1));
@@ -41,8 +44,9 @@ function foldSplits(actors: readonly number[], k: number): SplitRecord[] {
   });
 }
 
-/** "1-4,7" → [1, 2, 3, 4, 7]. */
+/** "1-4,7" → [1, 2, 3, 4, 7]; "none" → [] (--val-actors none). */
 export function parseActorList(text: string): number[] {
+  if (text.trim() === 'none') return [];
   const actors: number[] = [];
   for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
     const range = /^(\d+)(?:-(\d+))?$/.exec(part);

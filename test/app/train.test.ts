@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { Interrupted } from '../../src/app/events.js';
 import { train, type TrainOptions } from '../../src/app/train.js';
 import type { RunInfo } from '../../src/app/run-files.js';
+import { readModelFolder } from '../../src/app/model-folder.js';
 import { scratchFolder } from '../audio/fixtures.js';
 import { backends } from '../helpers/backends.js';
 import { metrics, tinyCorpus, weightBytes } from './fixtures.js';
@@ -71,6 +72,21 @@ suite('train (webgpu)', () => {
     expect(metrics(dir).map((r) => r.fold)).toEqual([0, 1, 2]);
     const was = result.folds.map((f) => f.evaluation.metrics.wa);
     expect(result.summary.wa.mean).toBeCloseTo(was.reduce((a, b) => a + b) / 3, 12);
+  });
+
+  it('with no validation actors, each fold trains on every non-test actor for every epoch and keeps the last', async () => {
+    const dir = join(scratch, 'folds-no-val');
+    const result = await train({ ...settings, valActors: [], folds: 3, epochs: 2, out: dir });
+    for (const split of result.info.splits) {
+      expect(split.val).toEqual([]);
+      expect(split.train).toHaveLength(2);
+    }
+    expect(result.folds.map((f) => f.bestEpoch)).toEqual([2, 2, 2]);
+    expect(result.folds.map((f) => f.evaluation.name)).toEqual(['fold 1 test, actors 1', 'fold 2 test, actors 2', 'fold 3 test, actors 3']);
+    expect(metrics(dir).every((r) => r.valUA === null)).toBe(true);
+    const best = readModelFolder(join(dir, 'fold-1', 'best'));
+    const last = readModelFolder(join(dir, 'fold-1', 'last'));
+    for (const [name, tensor] of Object.entries(best.tensors)) expect(last.tensors[name].data).toEqual(tensor.data);
   });
 
   it('refuses to overwrite a run, and names a missing run directory', async () => {

@@ -152,6 +152,7 @@ describe('usage errors exit 2 and name the flag, before any GPU work', () => {
     [['train', '--val-actors', '17-x'], /--val-actors: "17-x" is not an actor number or range/],
     [['train', '--data', '/no/such/folder'], /--data: \/no\/such\/folder does not exist/],
     [['train', '--folds', '5', '--val-actors', '1'], /--folds chooses the test and validation actors itself/],
+    [['train', '--folds', '5', '--val-actors', 'none', '--n-fft', '1000'], /feature flags: feature config: nFft 1000 is not a power of two/], // none passes --folds
     [['evaluate', '--data', '/no/such.zip'], /--data: \/no\/such.zip does not exist/],
     [['evaluate'], /Missing required argument: data/],
     [['predict', '/no/such.wav'], /inputs: \/no\/such.wav does not exist/],

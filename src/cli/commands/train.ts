@@ -55,7 +55,7 @@ export function withTrainOptions<T>(yargs: Argv<T>): Argv<T & TrainArgs> {
     .option('seed', { type: 'number', describe: '[1]' })
     .option('augment', { type: 'string', describe: 'augmentations per batch on the GPU, e.g. "noise:snr=10..30,gain,specaugment,mixup:alpha=0.4" (see README) [none]' })
     .option('on-nonfinite', { choices: ['stop', 'skip'] as const, describe: 'a step with a NaN/Inf loss or gradient: stop (keeping the last checkpoint) or skip its batch [stop]' })
-    .option('val-actors', { type: 'string', describe: 'validation actors, e.g. 17-20 [the last fifth]' })
+    .option('val-actors', { type: 'string', describe: 'validation actors, e.g. 17-20, or none: the rest train for every epoch and the last is kept [the last fifth]' })
     .option('test-actors', { type: 'string', describe: 'test actors, e.g. 1,2 [none]' })
     .option('folds', { type: 'number', describe: 'K-fold cross-validation by actor (nested validation)' })
     .option('out', { type: 'string', describe: 'run directory [runs/<timestamp>]' })
@@ -118,7 +118,9 @@ export function trainOptions(args: TrainArgs) {
   existingInputs('--data', args.data);
   if (args.model !== 'default' && args.model !== 'reference') existingInputs('--model', [args.model]);
   if (args.resume !== undefined) existingInputs('--resume', [args.resume]);
-  if (args.folds !== undefined && (args['val-actors'] || args['test-actors'])) throw new UsageError('--folds chooses the test and validation actors itself: drop --val-actors / --test-actors');
+  if (args.folds !== undefined && ((args['val-actors'] && args['val-actors'].trim() !== 'none') || args['test-actors'])) {
+    throw new UsageError('--folds chooses the test and validation actors itself: drop --val-actors / --test-actors (or give --val-actors none)');
+  }
   const features = checkedFeatures(args, { kind: args.features, nMfcc: args['n-mfcc'], deltas: args.deltas });
   return {
     ...(args.data && { data: args.data }),
