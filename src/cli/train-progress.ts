@@ -47,8 +47,10 @@ export function trainProgress(stream: NodeJS.WriteStream) {
         }
         case 'epoch': {
           const r = event.record;
-          line(`epoch ${r.epoch}${r.fold ? ` (fold ${r.fold + 1})` : ''}: train loss ${r.trainLoss.toFixed(3)} WA ${percent(r.trainWA)} | val loss ${r.valLoss?.toFixed(3) ?? '-'} WA ${percent(r.valWA)} UA ${percent(r.valUA)}` +
-            ` | lr ${r.lr.toExponential(2)} | ${r.seconds.toFixed(1)} s${event.improved ? ' | best so far' : ''}${event.stopping ? ' | stopping' : ''}`);
+          // Without validation actors every epoch is the kept one: there is nothing to compare.
+          const val = r.valLoss === null ? '' : ` | val loss ${r.valLoss.toFixed(3)} WA ${percent(r.valWA)} UA ${percent(r.valUA)}`;
+          line(`epoch ${r.epoch}${r.fold ? ` (fold ${r.fold + 1})` : ''}: train loss ${r.trainLoss.toFixed(3)} WA ${percent(r.trainWA)}${val}` +
+            ` | lr ${r.lr.toExponential(2)} | ${r.seconds.toFixed(1)} s${event.improved && val ? ' | best so far' : ''}${event.stopping ? ' | stopping' : ''}`);
           return;
         }
         case 'fold-end':

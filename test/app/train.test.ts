@@ -61,7 +61,7 @@ suite('train (webgpu)', () => {
 
   it('with --folds, each fold validates on its own training actors and tests on actors it never trained on', async () => {
     const dir = join(scratch, 'folds');
-    const result = await train({ ...settings, valActors: undefined, folds: 3, epochs: 1, out: dir });
+    const result = await train({ ...settings, valActors: 'auto', folds: 3, epochs: 1, out: dir });
     expect(result.info.splits.map((s) => s.test)).toEqual([[1], [2], [3]]);
     for (const split of result.info.splits) {
       expect(split.val).toHaveLength(1);

@@ -2,7 +2,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import type { TrainEvent } from '../../app/events.js';
 import { withBackend, type BackendArgs } from '../options.js';
-import { parseActorList } from '../../app/split-plan.js';
+import { parseActorList, parseValActors } from '../../app/split-plan.js';
 import { parseAugment } from '../../augment/index.js';
 import { checkedText, existingInputs, integerFlag, numberFlag, parsedFlag, UsageError } from '../usage.js';
 import { checkedFeatures, withFeatureOptions, type FeatureArgs } from './extract.js';
@@ -55,7 +55,7 @@ export function withTrainOptions<T>(yargs: Argv<T>): Argv<T & TrainArgs> {
     .option('seed', { type: 'number', describe: '[1]' })
     .option('augment', { type: 'string', describe: 'augmentations per batch on the GPU, e.g. "noise:snr=10..30,gain,specaugment,mixup:alpha=0.4" (see README) [none]' })
     .option('on-nonfinite', { choices: ['stop', 'skip'] as const, describe: 'a step with a NaN/Inf loss or gradient: stop (keeping the last checkpoint) or skip its batch [stop]' })
-    .option('val-actors', { type: 'string', describe: 'validation actors, e.g. 17-20, or none: the rest train for every epoch and the last is kept [the last fifth]' })
+    .option('val-actors', { type: 'string', describe: 'validation actors, which choose the epoch (best UA): e.g. 17-20, or auto (the last fifth; with --folds, 4 of each fold\'s own training actors); none: every non-test actor trains for all the epochs and the last is kept [none]' })
     .option('test-actors', { type: 'string', describe: 'test actors, e.g. 1,2 [none]' })
     .option('folds', { type: 'number', describe: 'K-fold cross-validation by actor (nested validation)' })
     .option('out', { type: 'string', describe: 'run directory [runs/<timestamp>]' })
@@ -118,8 +118,9 @@ export function trainOptions(args: TrainArgs) {
   existingInputs('--data', args.data);
   if (args.model !== 'default' && args.model !== 'reference') existingInputs('--model', [args.model]);
   if (args.resume !== undefined) existingInputs('--resume', [args.resume]);
-  if (args.folds !== undefined && ((args['val-actors'] && args['val-actors'].trim() !== 'none') || args['test-actors'])) {
-    throw new UsageError('--folds chooses the test and validation actors itself: drop --val-actors / --test-actors (or give --val-actors none)');
+  const valActors = args['val-actors'] === undefined ? undefined : parsedFlag('val-actors', args['val-actors'], parseValActors);
+  if (args.folds !== undefined && ((Array.isArray(valActors) && valActors.length > 0) || args['test-actors'])) {
+    throw new UsageError('--folds chooses the test and validation actors itself: drop --test-actors, and give --val-actors only as none or auto');
   }
   const features = checkedFeatures(args, { kind: args.features, nMfcc: args['n-mfcc'], deltas: args.deltas });
   return {
@@ -139,7 +140,7 @@ export function trainOptions(args: TrainArgs) {
     ...(args.seed !== undefined && { seed: args.seed }),
     ...(args['on-nonfinite'] && { onNonFinite: args['on-nonfinite'] }),
     ...(args.augment !== undefined && { augment: checkedText('augment', args.augment, parseAugment) }),
-    ...(args['val-actors'] !== undefined && { valActors: parsedFlag('val-actors', args['val-actors'], parseActorList) }),
+    ...(valActors !== undefined && { valActors }),
     ...(args['test-actors'] !== undefined && { testActors: parsedFlag('test-actors', args['test-actors'], parseActorList) }),
     ...(args.folds !== undefined && { folds: args.folds }),
     ...(args.out !== undefined && { out: args.out }),
