@@ -30,14 +30,19 @@ export function classificationMetrics(truth: ArrayLike<number>, predicted: Array
   if (truth.length !== predicted.length) throw new Error(`metrics: ${truth.length} labels but ${predicted.length} predictions`);
   const K = labels.length;
   const confusion = Array.from({ length: K }, () => new Array<number>(K).fill(0));
-  let correct = 0;
   for (let i = 0; i < truth.length; i++) {
     const t = truth[i];
     const p = predicted[i];
     if (!(t >= 0 && t < K && p >= 0 && p < K)) throw new Error(`metrics: clip ${i} has label ${t} / prediction ${p} outside 0..${K - 1}`);
     confusion[t][p]++;
-    if (t === p) correct++;
   }
+  return metricsFromConfusion(confusion, labels);
+}
+
+/** The metrics of a confusion matrix (confusion[truth][predicted] counts), e.g. one summed over folds. */
+export function metricsFromConfusion(confusion: readonly (readonly number[])[], labels: readonly string[]): ClassificationMetrics {
+  const total = confusion.reduce((sum, row) => sum + row.reduce((a, b) => a + b, 0), 0);
+  const correct = confusion.reduce((sum, row, k) => sum + row[k], 0);
   const perClass = labels.map((label, k) => {
     const support = confusion[k].reduce((a, b) => a + b, 0);
     const predictedAs = confusion.reduce((sum, row) => sum + row[k], 0);
@@ -50,11 +55,11 @@ export function classificationMetrics(truth: ArrayLike<number>, predicted: Array
   const present = perClass.filter((c) => c.support > 0);
   return {
     labels: [...labels],
-    confusion,
-    wa: truth.length > 0 ? correct / truth.length : 0,
+    confusion: confusion.map((row) => [...row]),
+    wa: total > 0 ? correct / total : 0,
     ua: present.length > 0 ? present.reduce((sum, c) => sum + c.recall, 0) / present.length : 0,
     perClass,
-    total: truth.length,
+    total,
     missing: perClass.filter((c) => c.support === 0).map((c) => c.label),
   };
 }
