@@ -1,6 +1,7 @@
 // The cross-validation result of several `ser-gpu train --folds K --seed S` runs of one recipe, for the README:
 // per seed the test-fold WA and UA (mean +- std over folds) and the run time, then the mean +- std over seeds
-// of those means and over every fold of every seed. Each fold's model was chosen on its own validation actors.
+// of those means and over every fold of every seed. Each fold's model was chosen on its own validation actors,
+// or, without validation actors, is the last epoch of training on all of its non-test actors.
 // With --peer FILE (bench/peers/torch_recipe.py --json), the same recipe in PyTorch side by side.
 // Usage: npx tsx scripts/cv-table.ts [--peer FILE] RUN_DIR... (e.g. runs/cv5-default-s1 runs/cv5-default-s2)
 import { readFileSync } from 'node:fs';
