@@ -35,7 +35,7 @@ export function settingsTable(settings: Record<string, unknown>): Html {
   const value = (v: unknown): Child => {
     if (v === null || v === undefined) return '–';
     if (typeof v !== 'object') return String(v);
-    if (Array.isArray(v) && v.every((item) => typeof item !== 'object')) return v.join(', ');
+    if (Array.isArray(v) && v.every((item) => typeof item !== 'object')) return v.length > 0 ? v.join(', ') : 'none';
     const compact = JSON.stringify(v);
     if (compact.length <= 90) return h('code', {}, compact);
     return h('details', {}, h('summary', {}, `${compact.slice(0, 70)}…`), h('pre', {}, JSON.stringify(v, null, 2)));
@@ -71,7 +71,7 @@ export function epochTables(epochs: readonly EpochRecord[]): Html {
       const rows = epochs.filter((e) => e.fold === fold).sort((a, b) => a.epoch - b.epoch);
       const best = bestEpoch(rows);
       const summary =
-        `${folds.length > 1 ? `fold ${fold + 1}: ` : ''}${rows.length} epochs` +
+        `${folds.length > 1 ? `fold ${fold + 1}: ` : ''}${rows.length} epoch${rows.length === 1 ? '' : 's'}` +
         (best ? `, best validation UA ${percent(best.valUA)} at epoch ${best.epoch}` : ', no validation actors');
       return h(
         'details',
@@ -84,7 +84,7 @@ export function epochTables(epochs: readonly EpochRecord[]): Html {
         ),
       );
     }),
-    h('p', { class: 'muted' }, 'WA: accuracy over all clips. UA: the mean over classes of each class\u2019s recall. Highlighted: the epoch with the highest validation UA.'),
+    h('p', { class: 'muted' }, `WA: accuracy over all clips. UA: the mean over classes of each class\u2019s recall.${epochs.some((e) => e.valUA !== null) ? ' Highlighted: the epoch with the highest validation UA.' : ''}`),
   );
 }
 
