@@ -153,6 +153,8 @@ describe('usage errors exit 2 and name the flag, before any GPU work', () => {
     [['train', '--data', '/no/such/folder'], /--data: \/no\/such\/folder does not exist/],
     [['train', '--folds', '5', '--val-actors', '1'], /--folds chooses the test and validation actors itself/],
     [['train', '--folds', '5', '--val-actors', 'none', '--n-fft', '1000'], /feature flags: feature config: nFft 1000 is not a power of two/], // none passes --folds
+    [['train', '--patience', '5'], /--patience stops on validation UA, and this run has no validation actors/],
+    [['train', '--folds', '5', '--val-actors', 'auto', '--patience', '5', '--n-fft', '1000'], /feature flags: feature config: nFft 1000 is not a power of two/], // patience with auto validation passes
     [['train', '--folds', '5', '--val-actors', 'auto', '--n-fft', '1000'], /feature flags: feature config: nFft 1000 is not a power of two/], // so does auto
     [['evaluate', '--data', '/no/such.zip'], /--data: \/no\/such.zip does not exist/],
     [['evaluate'], /Missing required argument: data/],

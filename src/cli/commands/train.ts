@@ -122,6 +122,9 @@ export function trainOptions(args: TrainArgs) {
   if (args.model !== 'default' && args.model !== 'reference') existingInputs('--model', [args.model]);
   if (args.resume !== undefined) existingInputs('--resume', [args.resume]);
   const valActors = args['val-actors'] === undefined ? undefined : parsedFlag('val-actors', args['val-actors'], parseValActors);
+  if (args.patience !== undefined && args.patience > 0 && (valActors === undefined || (Array.isArray(valActors) && valActors.length === 0)) && args.resume === undefined) {
+    throw new UsageError('--patience stops on validation UA, and this run has no validation actors: add --val-actors auto (or a list), or drop --patience');
+  }
   if (args.folds !== undefined && ((Array.isArray(valActors) && valActors.length > 0) || args['test-actors'])) {
     throw new UsageError('--folds chooses the test and validation actors itself: drop --test-actors, and give --val-actors only as none or auto');
   }
