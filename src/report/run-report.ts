@@ -29,7 +29,8 @@ function headline(input: RunReportInput): Html {
   const { evaluations, epochs, info } = input;
   const items: { label: string; value: string; title?: string }[] = [];
   // A run without test actors is evaluated on its validation actors, or without those on its training actors: say which.
-  const part = evaluations.every((e) => /\btest\b/.test(e.name)) ? 'test' : evaluations.some((e) => /^training\b/.test(e.name)) ? 'training-actor' : 'validation';
+  const heldOutNone = info.splits.every((s) => s.val.length === 0 && s.test.length === 0);
+  const part = evaluations.every((e) => /\btest\b/.test(e.name)) ? 'test' : heldOutNone ? 'training-actor' : 'validation';
   if (evaluations.length > 1) {
     const wa = meanStd(evaluations.map((e) => e.metrics.wa));
     const ua = meanStd(evaluations.map((e) => e.metrics.ua));

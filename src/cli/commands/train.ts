@@ -91,7 +91,7 @@ export const trainCommand: CommandModule<object, TrainArgs> = {
         const { wa, ua } = result.summary;
         lines.push(`mean +- std over ${result.folds.length} folds: WA ${(100 * wa.mean).toFixed(1)} +- ${(100 * wa.std).toFixed(1)}%, UA ${(100 * ua.mean).toFixed(1)} +- ${(100 * ua.std).toFixed(1)}%`);
       }
-      if (result.folds.every((f) => f.evaluation.name.startsWith('training'))) {
+      if (result.info.splits.every((s) => s.val.length === 0 && s.test.length === 0)) {
         lines.push('no actor was held out, so that figure is on voices the model trained on: --folds 5 (or --test-actors) measures unseen speakers');
       }
       if (result.report && 'error' in result.report) process.stderr.write(`ser-gpu: the report could not be written: ${result.report.error}\n`);
