@@ -3,6 +3,7 @@
 import { acquireDevice, type AdapterReport } from './device.js';
 import { BufferPool } from './buffer-pool.js';
 import { gpuWait } from './gpu-wait.js';
+import { DispatchProfiler } from './profiler.js';
 import { shaderSource } from './shaders.js';
 import { packUniforms, type UniformField } from './uniforms.js';
 
@@ -53,6 +54,10 @@ export class GpuRuntime {
   private readonly uniformAlign: number;
   /** SER_GPU_DEBUG=1 submits every dispatch alone, so an error names exactly one kernel. */
   private readonly submitEachDispatch = process.env.SER_GPU_DEBUG === '1';
+  /** SER_GPU_PROFILE=1 (with timestamp-query): GPU time per kernel, printed when the runtime is destroyed. */
+  readonly profiler: DispatchProfiler | null;
+  /** Inside timeGpu: its one pass times everything, so the profiler stands aside. */
+  private timing = false;
   readonly tensorUsage: number;
 
   private constructor(
@@ -69,6 +74,7 @@ export class GpuRuntime {
       ),
     );
     this.uniformAlign = device.limits.minUniformBufferOffsetAlignment;
+    this.profiler = process.env.SER_GPU_PROFILE === '1' && device.features.has('timestamp-query') ? new DispatchProfiler(device) : null;
     this.tensorUsage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
     device.addEventListener('uncapturederror', (event) => {
       const error = (event as GPUUncapturedErrorEvent).error;
@@ -129,11 +135,14 @@ export class GpuRuntime {
     const entries: GPUBindGroupEntry[] = call.buffers.map((buffer, i) => ({ binding: i + 1, resource: { buffer } }));
     if (call.uniforms) entries.push({ binding: 0, resource: this.uniformSlot(call.uniforms) });
     const bindGroup = this.device.createBindGroup({ label: pipeline.label, layout: pipeline.getBindGroupLayout(0), entries });
+    const profiled = this.profiler && !this.timing;
+    if (profiled) this.pass = this.commandEncoder().beginComputePass({ timestampWrites: this.profiler.nextPass(pipeline.label) });
     const pass = this.computePass();
     pass.setPipeline(pipeline);
     pass.setBindGroup(0, bindGroup);
     const [x, y = 1, z = 1] = call.workgroups;
     pass.dispatchWorkgroups(x, y, z);
+    if (profiled) this.endPass();
     this.batchKernels.push(pipeline.label);
     this.dispatches++;
     if (this.submitEachDispatch) this.submit();
@@ -181,7 +190,9 @@ export class GpuRuntime {
     if (kernels.length > 0) this.lastSubmitted = kernels; // a copy-only batch (a read-back's) names the kernels before it
     this.device.pushErrorScope('validation');
     this.device.pushErrorScope('out-of-memory');
+    const readProfile = this.profiler?.resolve(this.encoder);
     this.device.queue.submit([this.encoder.finish()]);
+    readProfile?.();
     this.resetBatch();
     for (const scope of ['out-of-memory', 'validation']) {
       this.errorChecks.push(
@@ -199,6 +210,7 @@ export class GpuRuntime {
     } finally {
       await gpuWait(this.device.queue.onSubmittedWorkDone());
       await this.settleErrorChecks();
+      await this.profiler?.settle();
     }
     this.throwPendingError();
   }
@@ -240,7 +252,12 @@ export class GpuRuntime {
       timestampWrites: { querySet, beginningOfPassWriteIndex: 0, endOfPassWriteIndex: 1 },
     });
     this.pass = timed;
-    record();
+    this.timing = true;
+    try {
+      record();
+    } finally {
+      this.timing = false;
+    }
     // A copy, clear or upload ends the pass; dispatches after it would run untimed.
     if (this.pass !== timed) {
       this.resetBatch();
@@ -261,6 +278,7 @@ export class GpuRuntime {
     this.destroying = true;
     try {
       await this.sync();
+      if (this.profiler) process.stderr.write(`${this.profiler.report()}\n`);
     } finally {
       this.pool.destroy();
       for (const c of this.uniformChunks) c.buffer.destroy();
@@ -312,6 +330,7 @@ export class GpuRuntime {
   /** Starts an empty batch: after a submit, or to drop work recorded after a failure. */
   private resetBatch(): void {
     this.endPass();
+    this.profiler?.discard();
     this.encoder = null;
     this.batchKernels = [];
     for (const b of this.stagingToDestroy.splice(0)) b.destroy();
