@@ -12,6 +12,9 @@
 //                    uncovered leading/trailing rows and columns for the first/last output of an axis): dy at
 //                    argmax, zero elsewhere. Cells partition the plane, so every dx element is written exactly
 //                    once, with at most one dy value: the same bits as the gather (and as PyTorch).
+//   max_forward_tiled, max_backward_tiled: the same for windows that tile the plane (stride = kernel, no
+//                    padding: the default model's 2x2 pools), on a [ow, oh, planes] grid with the window fixed
+//                    per pipeline: no division per element and unrolled loops, about twice as fast on lavapipe.
 //   avg_forward:     y = window sum / (kh*kw): padding counts (PyTorch's count_include_pad=True).
 //   avg_backward:    dx = sum over the windows holding the element of dy / (kh*kw).
 //   global_avg_backward: avg_backward for one H x W window per plane: dx[n,c,:,:] = dy[n,c] / (H*W), one
@@ -43,6 +46,9 @@ struct Params {
 
 override WG: u32 = 256;
 override RELU: bool = false; // max_forward: pool relu(x)
+// max_*_tiled: the window (= stride; no padding), fixed per pipeline so its loops unroll.
+override KH: u32 = 2;
+override KW: u32 = 2;
 
 // Large tensors are dispatched as a 2-D grid (65,535 workgroups per dimension at most).
 fn flat_index(gid: vec3u, groups: vec3u) -> u32 {
@@ -76,6 +82,32 @@ fn max_forward(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroup
   for (var ih = rows.x; ih < rows.y; ih++) {
     for (var iw = cols.x; iw < cols.y; iw++) {
       let at = u32(ih) * params.w + u32(iw);
+      let v = src[base + at];
+      if (v > best) {
+        best = v;
+        best_at = at;
+      }
+    }
+  }
+  let gated = RELU && !(best > 0.0);
+  dst[i] = select(best, 0.0, gated);
+  argmax_out[i] = select(i32(best_at), -1, gated);
+}
+
+// max_forward for windows that tile the plane (stride = kernel, no padding), on a [ow, oh, planes] grid: no
+// integer division per element (lavapipe divides lane by lane), and the window's loops unroll.
+@compute @workgroup_size(WG)
+fn max_forward_tiled(@builtin(global_invocation_id) gid: vec3u) {
+  let ox = gid.x;
+  if (ox >= params.ow) { return; }
+  let i = (gid.z * params.oh + gid.y) * params.ow + ox;
+  let base = gid.z * params.h * params.w;
+  let first = gid.y * KH * params.w + ox * KW;
+  var best_at = first;
+  var best = src[base + first];
+  for (var kh = 0u; kh < KH; kh++) {
+    for (var kw = 0u; kw < KW; kw++) {
+      let at = first + kh * params.w + kw;
       let v = src[base + at];
       if (v > best) {
         best = v;
@@ -130,6 +162,39 @@ fn max_backward_disjoint(@builtin(global_invocation_id) gid: vec3u, @builtin(num
   for (var ih = rows.x; ih < rows.y; ih++) {
     let row = ih * params.w;
     for (var iw = cols.x; iw < cols.y; iw++) { dst[base + row + iw] = select(0.0, g, row + iw == at); }
+  }
+}
+
+// max_backward_disjoint for windows that tile the plane, on max_forward_tiled's grid: each output writes its
+// window (dy at argmax, zero elsewhere); the last output of a row or column also zeroes the rows and columns
+// past the last window (floor rounding leaves them uncovered).
+@compute @workgroup_size(WG)
+fn max_backward_tiled(@builtin(global_invocation_id) gid: vec3u) {
+  let ox = gid.x;
+  if (ox >= params.ow) { return; }
+  let o = (gid.z * params.oh + gid.y) * params.ow + ox;
+  let base = gid.z * params.h * params.w;
+  let at = u32(argmax_in[o]); // -1 (a RELU window without a positive value) matches no element
+  let g = src[o];
+  let row0 = gid.y * KH;
+  let col0 = ox * KW;
+  for (var kh = 0u; kh < KH; kh++) {
+    for (var kw = 0u; kw < KW; kw++) {
+      let e = (row0 + kh) * params.w + col0 + kw;
+      dst[base + e] = select(0.0, g, e == at);
+    }
+  }
+  let last_col = ox + 1u == params.ow;
+  if (last_col) {
+    for (var r = row0; r < row0 + KH; r++) {
+      for (var c = params.ow * KW; c < params.w; c++) { dst[base + r * params.w + c] = 0.0; }
+    }
+  }
+  if (gid.y + 1u == params.oh) {
+    let col_end = select(col0 + KW, params.w, last_col);
+    for (var r = params.oh * KH; r < params.h; r++) {
+      for (var c = col0; c < col_end; c++) { dst[base + r * params.w + c] = 0.0; }
+    }
   }
 }
 

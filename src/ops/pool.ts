@@ -50,6 +50,12 @@ function dispatch(backend: WebGpuBackend, entry: string, out: Tensor, geom: numb
   });
 }
 
+/** The *_tiled entries' workgroup: along an output row (23-94 wide in the default model). */
+const TILED_WG = 32;
+
+/** Windows that tile the plane: stride = kernel, no padding (the default model's 2x2 pools). */
+const tiles = (p: Pool2dParams) => p.strideH === p.kernelH && p.strideW === p.kernelW && p.padH === 0 && p.padW === 0;
+
 /** The parameters behind each argmax tensor maxPool2dForward made, so its backward pass need not repeat them. */
 const argmaxParams = new WeakMap<Tensor, Pool2dParams>();
 
@@ -65,7 +71,9 @@ export function maxPool2dForward(backend: Backend, x: Tensor, p: Pool2dParams, r
   if (backend.kind === 'webgpu') {
     y = backend.empty(shape);
     argmax = backend.empty(shape, 'i32');
-    dispatch(backend, 'max_forward', y, geom, [x], [argmax], { RELU: Number(relu) });
+    const entry = maxForwardEntry(p, shape);
+    if (entry === 'max_forward_tiled') runTiled(backend, entry, p, shape, geom, [x, y, argmax], { RELU: Number(relu) });
+    else dispatch(backend, entry, y, geom, [x], [argmax], { RELU: Number(relu) });
   } else {
     const n = sizeOf(shape);
     const at = backend.kernel('pool.max_argmax', maxArgmaxCpu, n)(x.host, ...geom, Number(relu)) as Float32Array;
@@ -89,29 +97,57 @@ export function maxPool2dBackward(backend: Backend, dy: Tensor, argmax: Tensor, 
   const geom = geometry(inputShape, shape, p);
   if (backend.kind === 'webgpu') {
     const dx = backend.empty(inputShape);
-    if (maxBackwardEntry(p) === 'max_backward_disjoint') {
+    const entry = maxBackwardEntry(p, shape);
+    if (entry === 'max_backward_tiled') {
+      runTiled(backend, entry, p, shape, geom, [dy, dx, argmax]);
+    } else if (entry === 'max_backward_disjoint') {
       // One invocation per output; it writes every dx element of its cell (see the shader).
       backend.runtime.run({
         shader: 'pool',
-        entry: 'max_backward_disjoint',
+        entry,
         constants: { WG },
         uniforms: [dy.size, ...geom],
         buffers: [dy.buffer, dx.buffer, argmax.buffer],
         workgroups: grid1d(dy.size, WG),
       });
     } else {
-      dispatch(backend, 'max_backward', dx, geom, [dy], [argmax]);
+      dispatch(backend, entry, dx, geom, [dy], [argmax]);
     }
     return dx;
   }
   return backend.wrap(backend.kernel('pool.max_backward', maxBackwardCpu, sizeOf(inputShape))(dy.host, argmax.host, ...geom) as Float32Array, inputShape);
 }
 
+/** The grid of the *_tiled entries, [ow, oh, planes], in workgroups; null where a dimension exceeds WebGPU's 65,535. */
+function tiledGrid(output: readonly number[]): [number, number, number] | null {
+  const [n, c, oh, ow] = output;
+  const grid: [number, number, number] = [Math.ceil(ow / TILED_WG), oh, n * c];
+  return grid.every((g) => g <= 65535) ? grid : null;
+}
+
+function runTiled(backend: WebGpuBackend, entry: string, p: Pool2dParams, output: readonly number[], geom: number[], tensors: Tensor[], constants: Record<string, number> = {}): void {
+  backend.runtime.run({
+    shader: 'pool',
+    entry,
+    constants: { WG: TILED_WG, KH: p.kernelH, KW: p.kernelW, ...constants },
+    uniforms: [sizeOf(output), ...geom],
+    buffers: tensors.map((t) => t.buffer),
+    workgroups: tiledGrid(output)!,
+  });
+}
+
+/** The WGSL entry point maxPool2dForward uses for an output of `output`'s shape. */
+export function maxForwardEntry(p: Pool2dParams, output: readonly number[]): 'max_forward_tiled' | 'max_forward' {
+  return tiles(p) && tiledGrid(output) ? 'max_forward_tiled' : 'max_forward';
+}
+
 /**
- * The WGSL entry point maxPool2dBackward uses: with disjoint windows (stride >= kernel in both axes) one
- * invocation per output scatters to its window; otherwise one per input gathers from the windows holding it.
+ * The WGSL entry point maxPool2dBackward uses: windows that tile the plane, on a grid without divisions; other
+ * disjoint windows (stride >= kernel in both axes) one invocation per output scattering to its window;
+ * otherwise one per input gathering from the windows holding it.
  */
-export function maxBackwardEntry(p: Pool2dParams): 'max_backward_disjoint' | 'max_backward' {
+export function maxBackwardEntry(p: Pool2dParams, output: readonly number[]): 'max_backward_tiled' | 'max_backward_disjoint' | 'max_backward' {
+  if (tiles(p) && tiledGrid(output)) return 'max_backward_tiled';
   return p.strideH >= p.kernelH && p.strideW >= p.kernelW ? 'max_backward_disjoint' : 'max_backward';
 }
 

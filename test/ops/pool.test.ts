@@ -9,6 +9,7 @@ import {
   globalAvgPoolForward,
   globalAvgPoolReference,
   maxBackwardEntry,
+  maxForwardEntry,
   maxPool2dBackward,
   maxPool2dBackwardReference,
   maxPool2dForward,
@@ -107,14 +108,17 @@ describeBackends('pooling vs torch', (backend) => {
     expectClose(await dx.read(), golden.get(`${key}.dx`).data, maxDx, `${key} dx`);
   });
 
-  // Disjoint windows (stride >= kernel) take the scatter-per-output kernel, which must also write the dx
-  // elements no window covers (odd H/W, gaps, padding); overlapping windows keep the gather kernel.
-  it('max backward: disjoint windows scatter per output, overlapping ones gather per input', async () => {
+  // Windows that tile the plane (stride = kernel, no padding) take the tiled kernels; other disjoint windows
+  // (stride >= kernel) the scatter-per-output kernel. Both must also write the dx elements no window covers
+  // (odd H/W, gaps, padding); overlapping windows keep the gather kernel.
+  it('max pooling: tiling windows on a grid, disjoint ones scatter per output, overlapping ones gather per input', async () => {
     const entries: (string | undefined)[] = [];
     const run = backend.kind === 'webgpu' ? backend.runtime.run : null;
     const cases: [string, number[], Pool2dParams, string][] = [
       ...maxCases.map((name): [string, number[], Pool2dParams, string] => [`golden ${name}`, golden.get(`max.${name}.x`).shape, paramsOf(`max.${name}`), name]),
       ['k2s2 odd 5x7', [2, 3, 5, 7], { kernelH: 2, kernelW: 2, strideH: 2, strideW: 2, padH: 0, padW: 0 }, ''],
+      ['k3x2 tiles, a row and a column left over, 10x7', [2, 2, 10, 7], { kernelH: 3, kernelW: 2, strideH: 3, strideW: 2, padH: 0, padW: 0 }, ''],
+      ['k2s2 wider than a workgroup, 6x141', [1, 3, 6, 141], { kernelH: 2, kernelW: 2, strideH: 2, strideW: 2, padH: 0, padW: 0 }, ''],
       ['k2s2p1 odd 7x5', [1, 2, 7, 5], { kernelH: 2, kernelW: 2, strideH: 2, strideW: 2, padH: 1, padW: 1 }, ''],
       ['k2x1 s3x2 gaps 11x9', [1, 2, 11, 9], { kernelH: 2, kernelW: 1, strideH: 3, strideW: 2, padH: 1, padW: 0 }, ''],
       ['k3s2 overlapping 9x7', [1, 2, 9, 7], { kernelH: 3, kernelW: 3, strideH: 2, strideW: 2, padH: 0, padW: 0 }, ''],
@@ -129,18 +133,25 @@ describeBackends('pooling vs torch', (backend) => {
       }
       for (const [what, shape, p, goldenName] of cases) {
         const disjoint = p.strideH >= p.kernelH && p.strideW >= p.kernelW;
-        expect(maxBackwardEntry(p), what).toBe(disjoint ? 'max_backward_disjoint' : 'max_backward');
+        const tiled = p.strideH === p.kernelH && p.strideW === p.kernelW && p.padH === 0 && p.padW === 0;
+        const out = pool2dOutputShape(shape, p);
+        expect(maxForwardEntry(p, out), what).toBe(tiled ? 'max_forward_tiled' : 'max_forward');
+        expect(maxBackwardEntry(p, out), what).toBe(tiled ? 'max_backward_tiled' : disjoint ? 'max_backward_disjoint' : 'max_backward');
         const x = goldenName ? golden.get(`max.${goldenName}.x`).data : pseudoRandom(shape.reduce((a, b) => a * b), 11);
         const ref = maxPool2dReference(x, shape, p);
         const dy = goldenName ? golden.get(`max.${goldenName}.dy`).data : pseudoRandom(ref.y.length, 12);
         const xt = backend.upload(x, shape);
+        entries.length = 0;
         const { y, argmax } = maxPool2dForward(backend, xt, p);
+        if (backend.kind === 'webgpu') expect(entries, what).toEqual([maxForwardEntry(p, out)]);
+        expectClose(await y.read(), ref.y, EXACT, `${what} y vs reference`);
+        expectClose(await argmax.read(), ref.argmax, EXACT, `${what} argmax vs reference`);
         const dyt = backend.upload(dy, y.shape);
         // A NaN-filled buffer of dx's size, released so the pool hands it to dx: every element must be written.
         backend.upload(new Float32Array(xt.size).fill(NaN), shape).dispose();
         entries.length = 0;
         const dx = maxPool2dBackward(backend, dyt, argmax, shape);
-        if (backend.kind === 'webgpu') expect(entries, what).toEqual([maxBackwardEntry(p)]);
+        if (backend.kind === 'webgpu') expect(entries, what).toEqual([maxBackwardEntry(p, out)]);
         const got = await dx.read();
         if (goldenName) expectClose(got, golden.get(`max.${goldenName}.dx`).data, maxDx, `${what} dx vs torch`);
         // One dy per input element when disjoint: exact on every backend; overlapping windows sum several (MAX_DX).
