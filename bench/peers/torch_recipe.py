@@ -36,7 +36,9 @@ Ablations (one ingredient each, default off; each is one ser-gpu train can run, 
   --specaugment   train --augment specaugment (F=2 f=8 T=2 t=20 value=mean)
   --mixup         train --augment mixup (alpha 0.4)
   --label-smoothing E   train --label-smoothing E
+  --weight-decay W      train --optimizer adamw --weight-decay W
   --width M       filters 16M/32M/64M/128M (train --model spec.json)
+  --filters A,B,C,D     each block's filters (train --model spec.json)
   --utterance-norm      subtract each clip's per-band mean (over its frames) before the band statistics:
                         not in ser-gpu train (a candidate ingredient)
   --pool meanstd  each channel's mean and std over frequency and time instead of the global average (statistics
@@ -125,6 +127,25 @@ def window_starts(frames: int, width: int) -> list[int]:
     return starts
 
 
+def dense_window_starts(frames: int, width: int, count: int) -> list[int]:
+    """Test-time augmentation candidate: `count` windows spread evenly from the clip's start to its end (one
+    window for a clip no longer than the window)."""
+    if frames <= width:
+        return [0]
+    return sorted({round(i * (frames - width) / (count - 1)) for i in range(count)})
+
+
+def strided_window_starts(frames: int, width: int, stride: int) -> list[int]:
+    """Test-time augmentation candidate: windows `stride` frames apart from the clip's start, the last ending
+    with the clip (one window for a clip no longer than the window)."""
+    if frames <= width:
+        return [0]
+    starts = list(range(0, frames - width + 1, stride))
+    if starts[-1] + width < frames:
+        starts.append(frames - width)
+    return starts
+
+
 def window(clip: np.ndarray, start: int, width: int) -> tuple[np.ndarray, int]:
     """windows.ts copyWindow: [bands, width] from `start`, zero after the clip's end; and the valid frames."""
     out = np.zeros((clip.shape[0], width), dtype=np.float32)
@@ -149,12 +170,11 @@ class GlobalMeanStdPool(nn.Module):
         return torch.cat([flat.mean(dim=2), (flat.var(dim=2, unbiased=False) + 1e-5).sqrt()], dim=1)
 
 
-def recipe_model(bands_in: int, classes: int, width: float, generator: torch.Generator, pool: str = "avg") -> nn.Sequential:
+def recipe_model(bands_in: int, classes: int, filters_per_block: list[int], generator: torch.Generator, pool: str = "avg") -> nn.Sequential:
     """recipe.ts recipeModelSpec with src/nn/init.ts's initialisation (not torch's default)."""
     layers: list[nn.Module] = []
     channels = 1
-    for i, base in enumerate((16, 32, 64, 128)):
-        filters = round(base * width)
+    for i, filters in enumerate(filters_per_block):
         layers += [nn.Conv2d(channels, filters, 3, padding=1), nn.BatchNorm2d(filters, eps=1e-5, momentum=0.1), nn.ReLU()]
         if i < 3:
             layers.append(nn.MaxPool2d(2))
@@ -218,11 +238,12 @@ def seed_of(*parts: int) -> int:
     return int(np.random.SeedSequence(list(parts)).generate_state(1, dtype=np.uint64)[0] >> 1)
 
 
-def scoring_windows(clips: list[np.ndarray], width: int) -> tuple[torch.Tensor, np.ndarray]:
-    """Every inference window of the (standardised) clips [W, 1, bands, width], and each window's clip."""
+def scoring_windows(clips: list[np.ndarray], width: int, starts=window_starts) -> tuple[torch.Tensor, np.ndarray]:
+    """Every inference window of the (standardised) clips [W, 1, bands, width], and each window's clip;
+    `starts(frames, width)` places them (the classifier's windows by default)."""
     xs, owner = [], []
     for c, clip in enumerate(clips):
-        for start in window_starts(clip.shape[1], width):
+        for start in starts(clip.shape[1], width):
             xs.append(window(clip, start, width)[0])
             owner.append(c)
     return torch.from_numpy(np.stack(xs)[:, None]), np.array(owner)
@@ -262,11 +283,18 @@ def train_fold(data: dict, split: dict, fold: int, seed: int, args) -> dict:
 
     torch.manual_seed(seed_of(seed, fold, 1))  # dropout
     rng = np.random.default_rng(seed_of(seed, fold, 2))  # shuffles, windows, augmentations
-    model = recipe_model(data["features"].shape[1], classes, args.width, torch.Generator().manual_seed(seed_of(seed, fold, 0)), args.pool)
-    optimizer = torch.optim.Adam(model.parameters(), lr=args.lr)
+    filters = args.filters or [round(base * args.width) for base in (16, 32, 64, 128)]
+    model = recipe_model(data["features"].shape[1], classes, filters, torch.Generator().manual_seed(seed_of(seed, fold, 0)), args.pool)
+    # train --optimizer adamw --weight-decay W: decoupled decay on every parameter (ops/optim.ts), as torch's AdamW.
+    optimizer = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=args.weight_decay) if args.weight_decay else torch.optim.Adam(model.parameters(), lr=args.lr)
     schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=args.epochs * steps, eta_min=args.lr / 20)
     val_windows = scoring_windows([standardised[i] for i in idx["val"]], width)
     test_windows = scoring_windows([standardised[i] for i in idx["test"]], width)
+
+    test_clips = [standardised[i] for i in idx["test"]]
+    tta_windows = scoring_windows(test_clips, width, lambda f, w: dense_window_starts(f, w, args.tta)) if args.tta > 1 else None
+    stride_windows = {n: scoring_windows(test_clips, width, lambda f, w, n=n: strided_window_starts(f, w, n)) for n in args.tta_stride}
+    swa_model = torch.optim.swa_utils.AveragedModel(model) if args.swa_epochs else None
 
     best, best_state, since_best, records = None, None, 0, []
     for epoch in range(args.epochs):
@@ -290,6 +318,8 @@ def train_fold(data: dict, split: dict, fold: int, seed: int, args) -> dict:
             optimizer.step()
             schedule.step()
             loss_sum += loss.item()
+        if swa_model is not None and epoch >= args.epochs - args.swa_epochs:
+            swa_model.update_parameters(model)
         if args.no_val:
             records.append({"epoch": epoch + 1, "trainLoss": loss_sum / steps})
             best, best_state = {"epoch": epoch + 1}, None
@@ -308,7 +338,20 @@ def train_fold(data: dict, split: dict, fold: int, seed: int, args) -> dict:
     if best_state is not None:
         model.load_state_dict(best_state)
     test = score(model, *test_windows, labels[idx["test"]], classes)
-    return {"fold": fold + 1, "split": split, "bestEpoch": best["epoch"], "epochs": len(records), "test": test, "records": records, "seconds": time.perf_counter() - started}
+    # Candidates scored on the same trained run (no effect on training): denser test windows, and the weights
+    # averaged over the last epochs with their batchnorm statistics recomputed on training windows.
+    variants = {}
+    if tta_windows is not None:
+        variants["tta"] = score(model, *tta_windows, labels[idx["test"]], classes)
+    for n, windows in stride_windows.items():
+        variants[f"stride{n}"] = score(model, *windows, labels[idx["test"]], classes)
+    if swa_model is not None:
+        bn_windows = [torch.from_numpy(np.stack([window(standardised[c], int(rng.integers(0, max(0, standardised[c].shape[1] - width) + 1)), width)[0] for c in order[s * batch : (s + 1) * batch]])[:, None]) for s in range(steps)]
+        torch.optim.swa_utils.update_bn(bn_windows, swa_model)
+        variants["swa"] = score(swa_model, *test_windows, labels[idx["test"]], classes)
+        if tta_windows is not None:
+            variants["swa+tta"] = score(swa_model, *tta_windows, labels[idx["test"]], classes)
+    return {"fold": fold + 1, "split": split, "bestEpoch": best["epoch"], "epochs": len(records), "test": test, "variants": variants, "records": records, "seconds": time.perf_counter() - started}
 
 
 # ---------------------------------------------------------------------------------------------- driver
@@ -334,10 +377,15 @@ def main() -> None:
     parser.add_argument("--specaugment", action="store_true")
     parser.add_argument("--mixup", action="store_true")
     parser.add_argument("--label-smoothing", type=float, default=0.0)
+    parser.add_argument("--weight-decay", type=float, default=0.0, help="AdamW with this decoupled weight decay (0: Adam)")
     parser.add_argument("--width", type=float, default=1.0)
+    parser.add_argument("--filters", type=lambda v: [int(n) for n in v.split(",")], help="the four blocks' filters, e.g. 16,48,96,192 (instead of --width)")
     parser.add_argument("--utterance-norm", action="store_true")
     parser.add_argument("--pool", choices=["avg", "meanstd"], default="avg", help="the head: global average, or mean and std per channel")
     parser.add_argument("--no-val", action="store_true", help="train on the validation actors too, for the whole schedule, and keep the last epoch (no model selection)")
+    parser.add_argument("--tta", type=int, default=0, help="also score the test actors on this many windows spread over each clip (test-time augmentation)")
+    parser.add_argument("--tta-stride", type=lambda v: [int(n) for n in v.split(",")], default=[], help="also score the test actors on windows this many frames apart (comma-separated strides)")
+    parser.add_argument("--swa-epochs", type=int, default=0, help="also score the weights averaged over the last this many epochs (SWA, batchnorm recomputed)")
     parser.add_argument("--json", help="write the result here")
     parser.add_argument("--verbose", action="store_true", help="one line per epoch")
     args = parser.parse_args()
@@ -347,7 +395,7 @@ def main() -> None:
     splits = plan_splits(data["actors"].tolist(), args.folds)
     seeds = [int(s) for s in args.seeds.split(",")]
     only = [int(f) - 1 for f in args.only_folds.split(",")] if args.only_folds else range(args.folds)
-    recipe = {k: getattr(args, k) for k in ("epochs", "patience", "batch_size", "lr", "frames", "specaugment", "mixup", "label_smoothing", "width", "utterance_norm", "pool", "no_val")}
+    recipe = {k: getattr(args, k) for k in ("epochs", "patience", "batch_size", "lr", "frames", "specaugment", "mixup", "label_smoothing", "weight_decay", "width", "filters", "utterance_norm", "pool", "no_val", "tta", "tta_stride", "swa_epochs")}
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads; {len(data['labels'])} clips {list(data['features'].shape)}; {recipe}", flush=True)
     load_before = os.getloadavg()
     started = time.perf_counter()
@@ -358,6 +406,10 @@ def main() -> None:
         return {
             "folds": {m: mean_std([f["test"][m] for r in runs for f in r["folds"]]) for m in ("wa", "ua")},
             "seeds": {m: mean_std([r[m]["mean"] for r in runs]) for m in ("wa", "ua")},
+            "variants": {
+                name: {m: mean_std([np.mean([f["variants"][name][m] for f in r["folds"]]) for r in runs]) for m in ("wa", "ua")}
+                for name in (runs[0]["folds"][0]["variants"] if runs and runs[0]["folds"] else {})
+            },
         }
 
     def write_json(complete: bool) -> None:
@@ -384,10 +436,13 @@ def main() -> None:
             run["folds"].append(r)
             run.update({m: mean_std([f["test"][m] for f in run["folds"]]) for m in ("wa", "ua")})
             run.update({"seconds": time.perf_counter() - seed_started, "loadavg": os.getloadavg()})
-            print(f"seed {seed} fold {fold + 1}: test WA {r['test']['wa']:.1%} UA {r['test']['ua']:.1%} (best epoch {r['bestEpoch']} of {r['epochs']}, {r['seconds']:.0f} s)", flush=True)
+            extra = "".join(f"; {name} WA {v['wa']:.1%} UA {v['ua']:.1%}" for name, v in r["variants"].items())
+            print(f"seed {seed} fold {fold + 1}: test WA {r['test']['wa']:.1%} UA {r['test']['ua']:.1%}{extra} (best epoch {r['bestEpoch']} of {r['epochs']}, {r['seconds']:.0f} s)", flush=True)
             write_json(False)
         wa, ua = run["wa"], run["ua"]
         print(f"seed {seed}: WA {wa['mean']:.1%} +- {wa['std']:.1%}, UA {ua['mean']:.1%} +- {ua['std']:.1%} over {len(run['folds'])} folds, {run['seconds']:.0f} s", flush=True)
+        for name in run["folds"][0]["variants"]:
+            print(f"  {name}: WA {np.mean([f['variants'][name]['wa'] for f in run['folds']]):.1%}, UA {np.mean([f['variants'][name]['ua'] for f in run['folds']]):.1%}", flush=True)
     s = summary()
     print(
         f"all: WA {s['folds']['wa']['mean']:.1%} +- {s['folds']['wa']['std']:.1%}, UA {s['folds']['ua']['mean']:.1%} +- {s['folds']['ua']['std']:.1%} over {sum(len(r['folds']) for r in runs)} folds; "
