@@ -21,7 +21,7 @@ import { checkpointContents, checkpointFrom, restoreTrainer } from '../train/che
 import { Trainer, type TrainerOptions } from '../train/trainer.js';
 import { Interrupted, type TrainEvent } from './events.js';
 import { readModelFolder, writeModelFolder } from './model-folder.js';
-import { featureBands, resolveModelSpec, type TrainSettings } from './recipe.js';
+import { featureBands, FILTERS_OF_OLDER_RUNS, resolveModelSpec, type TrainSettings } from './recipe.js';
 import { augmentFeatures, parseAugment } from '../augment/index.js';
 import { reshape } from '../ops/reshape.js';
 import type { EpochRecord, EvaluationRecord, SplitRecord } from './run-files.js';
@@ -231,7 +231,7 @@ function modelMeta(ctx: FoldContext, normalization: Normalization): Omit<ModelMe
   return {
     format: MODEL_FORMAT,
     version: MODEL_FORMAT_VERSION,
-    spec: resolveModelSpec(settings.model, featureBands(settings.features), settings.frames, set.labelNames.length),
+    spec: resolveModelSpec(settings.model, featureBands(settings.features), settings.frames, set.labelNames.length, settings.filters ?? FILTERS_OF_OLDER_RUNS),
     features: set.config,
     labels: set.labelNames,
     frames: settings.frames,

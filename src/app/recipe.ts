@@ -12,6 +12,8 @@ export interface TrainSettings {
   data: string[];
   /** 'default' (the recipe below), 'reference' (the pinned reference network) or a spec JSON file. */
   model: string;
+  /** The default network's filters per conv block (a 2x2 max pool between blocks); other models ignore it. */
+  filters: number[];
   features: FeatureConfig;
   /** Input window in frames (188 frames of hop 256 at 16 kHz = 3 s). */
   frames: number;
@@ -45,6 +47,9 @@ export interface TrainSettings {
   folds?: number;
 }
 
+/** What a run saved before the `filters` setting existed trained: its default network's filters per block. */
+export const FILTERS_OF_OLDER_RUNS: readonly number[] = [16, 32, 64, 128];
+
 /** The classic layout at the repository root: data/Actor_NN/*.flac (the demo subset shipped with the package). */
 export const DEFAULT_DATA = join(PACKAGE_ROOT, 'data');
 
@@ -53,6 +58,7 @@ export function defaultSettings(overrides: Partial<TrainSettings> = {}): TrainSe
   return {
     data: [DEFAULT_DATA],
     model: 'default',
+    filters: [16, 32, 64, 128],
     frames: 188,
     epochs: 30,
     // 16 rather than 32: twice the steps for the same clips, which this under-fitted network needs (README's ablation).
@@ -81,11 +87,11 @@ export function featureBands(c: FeatureConfig): number {
 }
 
 /**
- * The default network: four conv3x3-BatchNorm-ReLU blocks (16, 32, 64, 128 filters) with 2x2 max pools
- * between them, global average pooling, dropout and the class scores. BatchNorm and dropout are what the
- * reference network lacks for unseen speakers.
+ * The default network: conv3x3-BatchNorm-ReLU blocks (`filters` each; the recipe's are in defaultSettings) with 2x2 max
+ * pools between them, global average pooling, dropout and the class scores. BatchNorm and dropout are what
+ * the reference network lacks for unseen speakers.
  */
-export function recipeModelSpec(bands: number, frames: number, classes: number): ModelSpec {
+export function recipeModelSpec(bands: number, frames: number, classes: number, filters: readonly number[]): ModelSpec {
   const block = (filters: number): LayerSpec[] => [
     { type: 'conv2d', filters, kernel: 3, padding: 1 },
     { type: 'batchnorm2d' },
@@ -94,13 +100,13 @@ export function recipeModelSpec(bands: number, frames: number, classes: number):
   const pool: LayerSpec = { type: 'maxpool2d', kernel: 2 };
   return {
     input: [1, bands, frames],
-    layers: [...block(16), pool, ...block(32), pool, ...block(64), pool, ...block(128), { type: 'globalavgpool' }, { type: 'dropout', rate: 0.3 }, { type: 'dense', units: classes }],
+    layers: [...filters.flatMap((f, i) => [...(i > 0 ? [pool] : []), ...block(f)]), { type: 'globalavgpool' }, { type: 'dropout', rate: 0.3 }, { type: 'dense', units: classes }],
   };
 }
 
 /** The model spec a run trains: its input is always [1, bands, frames] of the run's features. */
-export function resolveModelSpec(model: string, bands: number, frames: number, classes: number): ModelSpec {
-  if (model === 'default') return recipeModelSpec(bands, frames, classes);
+export function resolveModelSpec(model: string, bands: number, frames: number, classes: number, filters: readonly number[]): ModelSpec {
+  if (model === 'default') return recipeModelSpec(bands, frames, classes, filters);
   if (model === 'reference') return defaultModelSpec(bands, frames, classes);
   let spec: Partial<ModelSpec>;
   try {

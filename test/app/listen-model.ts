@@ -2,7 +2,7 @@
 // tests compare the stream with predict, not with the truth) and band statistics of the order of RAVDESS's.
 import { join } from 'node:path';
 import { writeModelFolder } from '../../src/app/model-folder.js';
-import { recipeModelSpec } from '../../src/app/recipe.js';
+import { defaultSettings, recipeModelSpec } from '../../src/app/recipe.js';
 import type { Backend } from '../../src/backend/types.js';
 import { featureConfig, type FeatureConfig } from '../../src/features/config.js';
 import { MODEL_FORMAT, MODEL_FORMAT_VERSION } from '../../src/infer/model-meta.js';
@@ -15,7 +15,7 @@ export const LABELS = ['neutral', 'calm', 'happy', 'sad', 'angry', 'fearful', 'd
 export async function seededModelFolder(backend: Backend, frames = 188, features: Partial<FeatureConfig> = {}): Promise<string> {
   const config = featureConfig({ kind: 'logmel', nMels: 64, ...features });
   const bands = (config.kind === 'mfcc' ? config.nMfcc : config.nMels) * (1 + config.deltas);
-  const spec = recipeModelSpec(bands, frames, LABELS.length);
+  const spec = recipeModelSpec(bands, frames, LABELS.length, defaultSettings().filters);
   const model = new Model(backend, spec, { seed: 7 });
   const tensors = await exportStateDict(model);
   model.dispose();

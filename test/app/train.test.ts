@@ -1,10 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Interrupted } from '../../src/app/events.js';
 import { train, type TrainOptions } from '../../src/app/train.js';
 import type { RunInfo } from '../../src/app/run-files.js';
 import { readModelFolder } from '../../src/app/model-folder.js';
+import { FILTERS_OF_OLDER_RUNS } from '../../src/app/recipe.js';
 import { scratchFolder } from '../audio/fixtures.js';
 import { backends } from '../helpers/backends.js';
 import { metrics, tinyCorpus, weightBytes } from './fixtures.js';
@@ -88,6 +89,28 @@ suite('train (webgpu)', () => {
     const last = readModelFolder(join(dir, 'fold-1', 'last'));
     expect(best.tensors.size).toBeGreaterThan(0);
     for (const [name, tensor] of best.tensors) expect(last.tensors.get(name)?.data).toEqual(tensor.data);
+  });
+
+  it("trains the default model with the filters asked for; a run saved before the setting existed resumes with that run's 16-32-64-128", async () => {
+    const narrow = join(scratch, 'filters-4-8');
+    await train({ ...settings, epochs: 1, filters: [4, 8], out: narrow });
+    const convs = (dir: string) => readModelFolder(join(dir, 'last')).meta.spec.layers.flatMap((l) => (l.type === 'conv2d' ? [l.filters] : []));
+    expect(convs(narrow)).toEqual([4, 8]);
+
+    const old = join(scratch, 'before-filters');
+    const controller = new AbortController();
+    let steps = 0;
+    const onEvent: TrainOptions['onEvent'] = (event) => {
+      if (event.type === 'step' && ++steps === 3) controller.abort();
+    };
+    await expect(train({ ...settings, filters: [...FILTERS_OF_OLDER_RUNS], out: old, signal: controller.signal, onEvent })).rejects.toThrow(Interrupted);
+    const runFile = join(old, 'run.json');
+    const info = JSON.parse(readFileSync(runFile, 'utf8')) as RunInfo;
+    delete (info.settings as { filters?: number[] }).filters;
+    writeFileSync(runFile, JSON.stringify(info));
+    await train({ resume: old, backend: webgpu!, cacheDir: settings.cacheDir });
+    expect(convs(old)).toEqual([...FILTERS_OF_OLDER_RUNS]);
+    expect(metrics(old)).toHaveLength(3);
   });
 
   it('refuses to overwrite a run, and names a missing run directory', async () => {

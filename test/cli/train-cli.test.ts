@@ -154,6 +154,10 @@ describe('usage errors exit 2 and name the flag, before any GPU work', () => {
     [['train', '--folds', '5', '--val-actors', '1'], /--folds chooses the test and validation actors itself/],
     [['train', '--folds', '5', '--val-actors', 'none', '--n-fft', '1000'], /feature flags: feature config: nFft 1000 is not a power of two/], // none passes --folds
     [['train', '--patience', '5'], /--patience stops on validation UA, and this run has no validation actors/],
+    [['train', '--filters', '16,x'], /--filters: expected filters per block such as 16,32,64,128, got "16,x"/],
+    [['train', '--filters', '16,0,32'], /--filters: expected filters per block/],
+    [['train', '--filters', '8,16', '--model', 'reference'], /--filters shapes the default model; --model reference has its own/],
+    [['train', '--filters', '16,48,96,192', '--n-fft', '1000'], /feature flags: feature config: nFft 1000 is not a power of two/], // good filters pass
     [['train', '--folds', '5', '--val-actors', 'auto', '--patience', '5', '--n-fft', '1000'], /feature flags: feature config: nFft 1000 is not a power of two/], // patience with auto validation passes
     [['train', '--folds', '5', '--val-actors', 'auto', '--n-fft', '1000'], /feature flags: feature config: nFft 1000 is not a power of two/], // so does auto
     [['evaluate', '--data', '/no/such.zip'], /--data: \/no\/such.zip does not exist/],

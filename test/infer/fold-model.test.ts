@@ -1,7 +1,7 @@
 // The folded inference model gives the logits of the model it came from (eval mode), after training moved
 // the batchnorm statistics and affine parameters away from their initial values.
 import { expect, it } from 'vitest';
-import { recipeModelSpec } from '../../src/app/recipe.js';
+import { defaultSettings, recipeModelSpec } from '../../src/app/recipe.js';
 import { foldedForInference } from '../../src/infer/fold-model.js';
 import { Model } from '../../src/nn/model.js';
 import type { ModelSpec } from '../../src/nn/spec.js';
@@ -28,7 +28,7 @@ const MIXED: ModelSpec = {
 const LOGITS = { atol: 1e-5, rtol: 1e-4 };
 
 describeBackends('foldedForInference', (backend) => {
-  for (const [name, spec] of [['mixed (named, no bias, BN after a pool kept)', MIXED], ['the recipe network', recipeModelSpec(16, 24, 8)]] as const) {
+  for (const [name, spec] of [['mixed (named, no bias, BN after a pool kept)', MIXED], ['the recipe network', recipeModelSpec(16, 24, 8, defaultSettings().filters)]] as const) {
     it(`${name}: the same eval logits as the unfolded model`, async () => {
       const model = new Model(backend, spec, { seed: 4 });
       const n = 6;

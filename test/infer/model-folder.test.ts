@@ -4,7 +4,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readModelFolder, writeModelFolder } from '../../src/app/model-folder.js';
-import { recipeModelSpec } from '../../src/app/recipe.js';
+import { defaultSettings, recipeModelSpec } from '../../src/app/recipe.js';
 import { buildModel, createClassifier } from '../../src/infer/bundle.js';
 import { foldBatchNormReference } from '../../src/ops/bn-fold.js';
 import { expectClose } from '../helpers/expect-close.js';
@@ -37,7 +37,7 @@ function expectRejected(dir: string, file: string, problem: RegExp): void {
 describe('expectedStateDict', () => {
   const specs: [string, ModelSpec][] = [
     ['the small test spec', smallSpec()],
-    ['the recipe network (BatchNorm, dropout)', recipeModelSpec(64, 32, 8)],
+    ['the recipe network (BatchNorm, dropout)', recipeModelSpec(64, 32, 8, defaultSettings().filters)],
     ['the reference network', defaultModelSpec(64, 32, 8)],
     ['named layers, batchnorm1d, flatten, dense without bias', {
       input: [2, 6, 6],

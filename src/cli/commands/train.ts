@@ -10,6 +10,7 @@ import { checkedFeatures, withFeatureOptions, type FeatureArgs } from './extract
 interface TrainArgs extends BackendArgs, FeatureArgs {
   data?: string[];
   model: string;
+  filters?: string;
   features: 'logmel' | 'mfcc';
   'n-mfcc': number;
   deltas: 0 | 1 | 2;
@@ -39,6 +40,7 @@ export function withTrainOptions<T>(yargs: Argv<T>): Argv<T & TrainArgs> {
   return withFeatureOptions(withBackend(yargs))
     .option('data', { type: 'string', array: true, describe: 'folders, .zip archives, label CSVs or audio files [default: the demo subset in data/]' })
     .option('model', { type: 'string', default: 'default', describe: 'default (conv-BatchNorm CNN), reference (the pinned reference network) or a model spec .json' })
+    .option('filters', { type: 'string', describe: "the default model's filters per conv block, e.g. 16,48,96,192 [16,32,64,128]" })
     .option('features', { choices: ['logmel', 'mfcc'] as const, default: 'logmel' as const })
     .option('n-mfcc', { type: 'number', default: 40, describe: 'MFCC coefficients (with --features mfcc)' })
     .option('deltas', { choices: [0, 1, 2] as const, default: 0 as const, describe: 'append delta (1) or delta and delta-delta (2) rows' })
@@ -105,6 +107,13 @@ export const trainCommand: CommandModule<object, TrainArgs> = {
   },
 };
 
+/** "16,48,96,192": one positive integer of filters per conv block. */
+export function parseFilters(text: string): number[] {
+  const filters = text.split(',').map((part) => Number(part.trim()));
+  if (filters.length === 0 || filters.some((f) => !Number.isInteger(f) || f < 1)) throw new Error(`expected filters per block such as 16,32,64,128, got "${text}"`);
+  return filters;
+}
+
 /** The library's train() options from the flags, every one checked before any GPU work. */
 export function trainOptions(args: TrainArgs) {
   integerFlag('epochs', args.epochs);
@@ -120,6 +129,7 @@ export function trainOptions(args: TrainArgs) {
   if (args['label-smoothing'] !== undefined && args['label-smoothing'] >= 1) throw new UsageError(`--label-smoothing must be below 1, got ${args['label-smoothing']}`);
   existingInputs('--data', args.data);
   if (args.model !== 'default' && args.model !== 'reference') existingInputs('--model', [args.model]);
+  if (args.filters !== undefined && args.model !== 'default') throw new UsageError(`--filters shapes the default model; --model ${args.model} has its own`);
   if (args.resume !== undefined) existingInputs('--resume', [args.resume]);
   const valActors = args['val-actors'] === undefined ? undefined : parsedFlag('val-actors', args['val-actors'], parseValActors);
   if (args.patience !== undefined && args.patience > 0 && (valActors === undefined || (Array.isArray(valActors) && valActors.length === 0)) && args.resume === undefined) {
@@ -132,6 +142,7 @@ export function trainOptions(args: TrainArgs) {
   return {
     ...(args.data && { data: args.data }),
     model: args.model,
+    ...(args.filters !== undefined && { filters: parsedFlag('filters', args.filters, parseFilters) }),
     features,
     ...(args.epochs !== undefined && { epochs: args.epochs }),
     ...(args['batch-size'] !== undefined && { batchSize: args['batch-size'] }),
