@@ -14,7 +14,7 @@
 //                    once, with at most one dy value: the same bits as the gather (and as PyTorch).
 //   max_forward_tiled, max_backward_tiled: the same for windows that tile the plane (stride = kernel, no
 //                    padding: the default model's 2x2 pools), on a [ow, oh, planes] grid with the window fixed
-//                    per pipeline: no division per element and unrolled loops, about twice as fast on lavapipe.
+//                    per pipeline: no division per element (lavapipe divides lane by lane) and unrolled loops.
 //   avg_forward:     y = window sum / (kh*kw): padding counts (PyTorch's count_include_pad=True).
 //   avg_backward:    dx = sum over the windows holding the element of dy / (kh*kw).
 //   global_avg_backward: avg_backward for one H x W window per plane: dx[n,c,:,:] = dy[n,c] / (H*W), one
