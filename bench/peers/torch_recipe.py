@@ -44,6 +44,8 @@ Ablations (one ingredient each, default off; each is one ser-gpu train can run, 
   --pool meanstd  each channel's mean and std over frequency and time instead of the global average (statistics
                   pooling): not in ser-gpu train (a candidate ingredient)
   deltas: give a feature file extracted with --deltas 1 (train --deltas 1); bands come from the file.
+  --delta-channels  with such a file: static, delta (and delta-delta) as input channels (a reshape of the same
+                    window), so only the first conv grows: not in ser-gpu train (a candidate ingredient)
 """
 import argparse
 import copy
@@ -170,10 +172,10 @@ class GlobalMeanStdPool(nn.Module):
         return torch.cat([flat.mean(dim=2), (flat.var(dim=2, unbiased=False) + 1e-5).sqrt()], dim=1)
 
 
-def recipe_model(bands_in: int, classes: int, filters_per_block: list[int], generator: torch.Generator, pool: str = "avg") -> nn.Sequential:
+def recipe_model(bands_in: int, classes: int, filters_per_block: list[int], generator: torch.Generator, pool: str = "avg", in_channels: int = 1) -> nn.Sequential:
     """recipe.ts recipeModelSpec with src/nn/init.ts's initialisation (not torch's default)."""
     layers: list[nn.Module] = []
-    channels = 1
+    channels = in_channels
     for i, filters in enumerate(filters_per_block):
         layers += [nn.Conv2d(channels, filters, 3, padding=1), nn.BatchNorm2d(filters, eps=1e-5, momentum=0.1), nn.ReLU()]
         if i < 3:
@@ -284,16 +286,20 @@ def train_fold(data: dict, split: dict, fold: int, seed: int, args) -> dict:
     torch.manual_seed(seed_of(seed, fold, 1))  # dropout
     rng = np.random.default_rng(seed_of(seed, fold, 2))  # shuffles, windows, augmentations
     filters = args.filters or [round(base * args.width) for base in (16, 32, 64, 128)]
-    model = recipe_model(data["features"].shape[1], classes, filters, torch.Generator().manual_seed(seed_of(seed, fold, 0)), args.pool)
+    # --delta-channels: a [3 * B, W] window of static, delta and delta-delta rows is [3, B, W] in memory.
+    in_channels = 1 + data["config"]["deltas"] if args.delta_channels else 1
+    as_input = lambda x: x.reshape(x.shape[0], in_channels, x.shape[-2] // in_channels, x.shape[-1])
+    model = recipe_model(data["features"].shape[1], classes, filters, torch.Generator().manual_seed(seed_of(seed, fold, 0)), args.pool, in_channels)
     # train --optimizer adamw --weight-decay W: decoupled decay on every parameter (ops/optim.ts), as torch's AdamW.
     optimizer = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=args.weight_decay) if args.weight_decay else torch.optim.Adam(model.parameters(), lr=args.lr)
     schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=args.epochs * steps, eta_min=args.lr / 20)
-    val_windows = scoring_windows([standardised[i] for i in idx["val"]], width)
-    test_windows = scoring_windows([standardised[i] for i in idx["test"]], width)
+    reshaped = lambda pair: (as_input(pair[0]), pair[1])
+    val_windows = reshaped(scoring_windows([standardised[i] for i in idx["val"]], width))
+    test_windows = reshaped(scoring_windows([standardised[i] for i in idx["test"]], width))
 
     test_clips = [standardised[i] for i in idx["test"]]
-    tta_windows = scoring_windows(test_clips, width, lambda f, w: dense_window_starts(f, w, args.tta)) if args.tta > 1 else None
-    stride_windows = {n: scoring_windows(test_clips, width, lambda f, w, n=n: strided_window_starts(f, w, n)) for n in args.tta_stride}
+    tta_windows = reshaped(scoring_windows(test_clips, width, lambda f, w: dense_window_starts(f, w, args.tta))) if args.tta > 1 else None
+    stride_windows = {n: reshaped(scoring_windows(test_clips, width, lambda f, w, n=n: strided_window_starts(f, w, n))) for n in args.tta_stride}
     swa_model = torch.optim.swa_utils.AveragedModel(model) if args.swa_epochs else None
 
     best, best_state, since_best, records = None, None, 0, []
@@ -311,7 +317,7 @@ def train_fold(data: dict, split: dict, fold: int, seed: int, args) -> dict:
             if args.mixup:
                 x, soft = mixup(x, y, classes, rng)
                 targets = torch.from_numpy(soft)
-            logits = model(torch.from_numpy(x)[:, None])
+            logits = model(as_input(torch.from_numpy(x)))
             loss = F.cross_entropy(logits, targets, weight=weights, label_smoothing=args.label_smoothing)
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
@@ -346,7 +352,7 @@ def train_fold(data: dict, split: dict, fold: int, seed: int, args) -> dict:
     for n, windows in stride_windows.items():
         variants[f"stride{n}"] = score(model, *windows, labels[idx["test"]], classes)
     if swa_model is not None:
-        bn_windows = [torch.from_numpy(np.stack([window(standardised[c], int(rng.integers(0, max(0, standardised[c].shape[1] - width) + 1)), width)[0] for c in order[s * batch : (s + 1) * batch]])[:, None]) for s in range(steps)]
+        bn_windows = [as_input(torch.from_numpy(np.stack([window(standardised[c], int(rng.integers(0, max(0, standardised[c].shape[1] - width) + 1)), width)[0] for c in order[s * batch : (s + 1) * batch]]))) for s in range(steps)]
         torch.optim.swa_utils.update_bn(bn_windows, swa_model)
         variants["swa"] = score(swa_model, *test_windows, labels[idx["test"]], classes)
         if tta_windows is not None:
@@ -382,6 +388,7 @@ def main() -> None:
     parser.add_argument("--filters", type=lambda v: [int(n) for n in v.split(",")], help="the four blocks' filters, e.g. 16,48,96,192 (instead of --width)")
     parser.add_argument("--utterance-norm", action="store_true")
     parser.add_argument("--pool", choices=["avg", "meanstd"], default="avg", help="the head: global average, or mean and std per channel")
+    parser.add_argument("--delta-channels", action="store_true", help="with a feature file of --deltas 1|2: static, delta (and delta-delta) as input channels [1 + deltas, bands, W] instead of stacked rows")
     parser.add_argument("--no-val", action="store_true", help="train on the validation actors too, for the whole schedule, and keep the last epoch (no model selection)")
     parser.add_argument("--tta", type=int, default=0, help="also score the test actors on this many windows spread over each clip (test-time augmentation)")
     parser.add_argument("--tta-stride", type=lambda v: [int(n) for n in v.split(",")], default=[], help="also score the test actors on windows this many frames apart (comma-separated strides)")
@@ -395,7 +402,7 @@ def main() -> None:
     splits = plan_splits(data["actors"].tolist(), args.folds)
     seeds = [int(s) for s in args.seeds.split(",")]
     only = [int(f) - 1 for f in args.only_folds.split(",")] if args.only_folds else range(args.folds)
-    recipe = {k: getattr(args, k) for k in ("epochs", "patience", "batch_size", "lr", "frames", "specaugment", "mixup", "label_smoothing", "weight_decay", "width", "filters", "utterance_norm", "pool", "no_val", "tta", "tta_stride", "swa_epochs")}
+    recipe = {k: getattr(args, k) for k in ("epochs", "patience", "batch_size", "lr", "frames", "specaugment", "mixup", "label_smoothing", "weight_decay", "width", "filters", "utterance_norm", "pool", "no_val", "tta", "tta_stride", "swa_epochs", "delta_channels")}
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads; {len(data['labels'])} clips {list(data['features'].shape)}; {recipe}", flush=True)
     load_before = os.getloadavg()
     started = time.perf_counter()
