@@ -68,6 +68,25 @@ fn outputs_holding(i: u32, k: u32, s: u32, p: u32, n: u32) -> vec2i {
   return vec2i(max(padded - i32(k) + i32(s), 0) / i32(s), min(padded / i32(s), i32(n) - 1));
 }
 
+// A window's maximum so far and its flat index in the input plane.
+struct Best {
+  value: f32,
+  at: u32,
+}
+
+// Only a strictly greater value wins: the first maximum in window order is kept, as in PyTorch.
+fn better(best: Best, base: u32, at: u32) -> Best {
+  let v = src[base + at];
+  if (v > best.value) { return Best(v, at); }
+  return best;
+}
+
+fn write_max(i: u32, best: Best) {
+  let gated = RELU && !(best.value > 0.0);
+  dst[i] = select(best.value, 0.0, gated);
+  argmax_out[i] = select(i32(best.at), -1, gated);
+}
+
 @compute @workgroup_size(WG)
 fn max_forward(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
   let i = flat_index(gid, groups);
@@ -77,21 +96,12 @@ fn max_forward(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroup
   let rows = window(r / params.ow, params.kh, params.sh, params.ph, params.h);
   let cols = window(r % params.ow, params.kw, params.sw, params.pw, params.w);
   let base = (i / plane_out) * params.h * params.w;
-  var best_at = u32(rows.x) * params.w + u32(cols.x);
-  var best = src[base + best_at];
+  let first = u32(rows.x) * params.w + u32(cols.x);
+  var best = Best(src[base + first], first);
   for (var ih = rows.x; ih < rows.y; ih++) {
-    for (var iw = cols.x; iw < cols.y; iw++) {
-      let at = u32(ih) * params.w + u32(iw);
-      let v = src[base + at];
-      if (v > best) {
-        best = v;
-        best_at = at;
-      }
-    }
+    for (var iw = cols.x; iw < cols.y; iw++) { best = better(best, base, u32(ih) * params.w + u32(iw)); }
   }
-  let gated = RELU && !(best > 0.0);
-  dst[i] = select(best, 0.0, gated);
-  argmax_out[i] = select(i32(best_at), -1, gated);
+  write_max(i, best);
 }
 
 // max_forward for windows that tile the plane (stride = kernel, no padding), on a [ow, oh, planes] grid: no
@@ -103,21 +113,11 @@ fn max_forward_tiled(@builtin(global_invocation_id) gid: vec3u) {
   let i = (gid.z * params.oh + gid.y) * params.ow + ox;
   let base = gid.z * params.h * params.w;
   let first = gid.y * KH * params.w + ox * KW;
-  var best_at = first;
-  var best = src[base + first];
+  var best = Best(src[base + first], first);
   for (var kh = 0u; kh < KH; kh++) {
-    for (var kw = 0u; kw < KW; kw++) {
-      let at = first + kh * params.w + kw;
-      let v = src[base + at];
-      if (v > best) {
-        best = v;
-        best_at = at;
-      }
-    }
+    for (var kw = 0u; kw < KW; kw++) { best = better(best, base, first + kh * params.w + kw); }
   }
-  let gated = RELU && !(best > 0.0);
-  dst[i] = select(best, 0.0, gated);
-  argmax_out[i] = select(i32(best_at), -1, gated);
+  write_max(i, best);
 }
 
 @compute @workgroup_size(WG)
