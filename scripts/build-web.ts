@@ -61,8 +61,9 @@ export async function buildWeb(outDir = WEB_DIST): Promise<Metafile> {
     // Resolve packages as Node does (plus their browser builds): wavefile's "module" entry has no default export.
     mainFields: ['browser', 'main'],
     loader: { '.wgsl': 'text' },
-    // The runtime's SER_GPU_DEBUG switch (submit each dispatch alone) is a Node environment variable.
-    define: { 'process.env.SER_GPU_DEBUG': 'undefined' },
+    // The runtime's SER_GPU_DEBUG (submit each dispatch alone) and SER_GPU_PROFILE (time each dispatch)
+    // switches are Node environment variables.
+    define: { 'process.env.SER_GPU_DEBUG': 'undefined', 'process.env.SER_GPU_PROFILE': 'undefined' },
     plugins: [browserPlatform()],
     metafile: true,
     logLevel: 'warning',
