@@ -43,6 +43,8 @@ Ablations (one ingredient each, default off; each is one ser-gpu train can run, 
                         not in ser-gpu train (a candidate ingredient)
   --pool meanstd  each channel's mean and std over frequency and time instead of the global average (statistics
                   pooling): not in ser-gpu train (a candidate ingredient)
+  --pool lstm     the conv features averaged over frequency, a bidirectional LSTM (64 per direction) over time
+                  and attention pooling: not in ser-gpu train (a candidate for a recurrent WGSL layer)
   deltas: give a feature file extracted with --deltas 1 (train --deltas 1); bands come from the file.
   --delta-channels  with such a file: static, delta (and delta-delta) as input channels (a reshape of the same
                     window), so only the first conv grows: not in ser-gpu train (a candidate ingredient)
@@ -172,6 +174,22 @@ class GlobalMeanStdPool(nn.Module):
         return torch.cat([flat.mean(dim=2), (flat.var(dim=2, unbiased=False) + 1e-5).sqrt()], dim=1)
 
 
+class RecurrentHead(nn.Module):
+    """Candidate head (not in ser-gpu train): the conv features averaged over frequency, a bidirectional LSTM
+    over time, and attention pooling (softmax over time of a learned score) into the class scores."""
+
+    def __init__(self, channels: int, hidden: int = 64):
+        super().__init__()
+        self.lstm = nn.LSTM(channels, hidden, batch_first=True, bidirectional=True)
+        self.score = nn.Linear(2 * hidden, 1)
+        self.out_features = 2 * hidden
+
+    def forward(self, x):
+        seq, _ = self.lstm(x.mean(dim=2).transpose(1, 2))  # [N, T, 2H]
+        weights = torch.softmax(self.score(seq), dim=1)
+        return (weights * seq).sum(dim=1)
+
+
 def recipe_model(bands_in: int, classes: int, filters_per_block: list[int], generator: torch.Generator, pool: str = "avg", in_channels: int = 1) -> nn.Sequential:
     """recipe.ts recipeModelSpec with src/nn/init.ts's initialisation (not torch's default)."""
     layers: list[nn.Module] = []
@@ -181,8 +199,9 @@ def recipe_model(bands_in: int, classes: int, filters_per_block: list[int], gene
         if i < 3:
             layers.append(nn.MaxPool2d(2))
         channels = filters
-    head = GlobalAvgPool() if pool == "avg" else GlobalMeanStdPool()
-    layers += [head, nn.Dropout(0.3), nn.Linear(channels * (1 if pool == "avg" else 2), classes)]
+    head = {"avg": GlobalAvgPool, "meanstd": GlobalMeanStdPool}[pool]() if pool != "lstm" else RecurrentHead(channels)
+    features = {"avg": channels, "meanstd": 2 * channels, "lstm": getattr(head, "out_features", 0)}[pool]
+    layers += [head, nn.Dropout(0.3), nn.Linear(features, classes)]
     model = nn.Sequential(*layers)
     with torch.no_grad():
         for m in model.modules():
@@ -387,7 +406,7 @@ def main() -> None:
     parser.add_argument("--width", type=float, default=1.0)
     parser.add_argument("--filters", type=lambda v: [int(n) for n in v.split(",")], help="the four blocks' filters, e.g. 16,48,96,192 (instead of --width)")
     parser.add_argument("--utterance-norm", action="store_true")
-    parser.add_argument("--pool", choices=["avg", "meanstd"], default="avg", help="the head: global average, or mean and std per channel")
+    parser.add_argument("--pool", choices=["avg", "meanstd", "lstm"], default="avg", help="the head: global average, mean and std per channel, or a BiLSTM with attention pooling over time")
     parser.add_argument("--delta-channels", action="store_true", help="with a feature file of --deltas 1|2: static, delta (and delta-delta) as input channels [1 + deltas, bands, W] instead of stacked rows")
     parser.add_argument("--no-val", action="store_true", help="train on the validation actors too, for the whole schedule, and keep the last epoch (no model selection)")
     parser.add_argument("--tta", type=int, default=0, help="also score the test actors on this many windows spread over each clip (test-time augmentation)")
