@@ -106,13 +106,17 @@ fn max_forward(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroup
 
 // max_forward for windows that tile the plane (stride = kernel, no padding), on a [ow, oh, planes] grid: no
 // integer division per element (lavapipe divides lane by lane), and the window's loops unroll.
+// The *_tiled grid: gid = (output column, output row, plane); the output's flat index.
+fn tiled_output(gid: vec3u) -> u32 {
+  return (gid.z * params.oh + gid.y) * params.ow + gid.x;
+}
+
 @compute @workgroup_size(WG)
 fn max_forward_tiled(@builtin(global_invocation_id) gid: vec3u) {
-  let ox = gid.x;
-  if (ox >= params.ow) { return; }
-  let i = (gid.z * params.oh + gid.y) * params.ow + ox;
+  if (gid.x >= params.ow) { return; }
+  let i = tiled_output(gid);
   let base = gid.z * params.h * params.w;
-  let first = gid.y * KH * params.w + ox * KW;
+  let first = gid.y * KH * params.w + gid.x * KW;
   var best = Best(src[base + first], first);
   for (var kh = 0u; kh < KH; kh++) {
     for (var kw = 0u; kw < KW; kw++) { best = better(best, base, first + kh * params.w + kw); }
@@ -170,21 +174,20 @@ fn max_backward_disjoint(@builtin(global_invocation_id) gid: vec3u, @builtin(num
 // past the last window (floor rounding leaves them uncovered).
 @compute @workgroup_size(WG)
 fn max_backward_tiled(@builtin(global_invocation_id) gid: vec3u) {
-  let ox = gid.x;
-  if (ox >= params.ow) { return; }
-  let o = (gid.z * params.oh + gid.y) * params.ow + ox;
+  if (gid.x >= params.ow) { return; }
+  let o = tiled_output(gid);
   let base = gid.z * params.h * params.w;
   let at = u32(argmax_in[o]); // -1 (a RELU window without a positive value) matches no element
   let g = src[o];
   let row0 = gid.y * KH;
-  let col0 = ox * KW;
+  let col0 = gid.x * KW;
   for (var kh = 0u; kh < KH; kh++) {
     for (var kw = 0u; kw < KW; kw++) {
       let e = (row0 + kh) * params.w + col0 + kw;
       dst[base + e] = select(0.0, g, e == at);
     }
   }
-  let last_col = ox + 1u == params.ow;
+  let last_col = gid.x + 1u == params.ow;
   if (last_col) {
     for (var r = row0; r < row0 + KH; r++) {
       for (var c = params.ow * KW; c < params.w; c++) { dst[base + r * params.w + c] = 0.0; }

@@ -44,6 +44,9 @@ export interface SplitRecord {
   test: number[];
 }
 
+/** A run whose splits hold out no actor: its evaluation is on voices it trained on. */
+export const holdsOutNoActor = (splits: readonly SplitRecord[]): boolean => splits.every((s) => s.val.length === 0 && s.test.length === 0);
+
 export interface RunInfo {
   /** The command line, as typed. */
   command: string;

@@ -37,7 +37,7 @@ export class DispatchProfiler {
     return { querySet: set.querySet, beginningOfPassWriteIndex: 2 * pair, endOfPassWriteIndex: 2 * pair + 1 };
   }
 
-  /** Resolves this batch's timestamps into `encoder` (before it finishes); call after() once it is submitted. */
+  /** Resolves this batch's timestamps into `encoder` (before it finishes); call the function returned once it is submitted. */
   resolve(encoder: GPUCommandEncoder): () => void {
     const sets = this.recording.splice(0);
     const buffers = sets.map(({ querySet, labels }) => {

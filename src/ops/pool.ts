@@ -118,8 +118,12 @@ export function maxPool2dBackward(backend: Backend, dy: Tensor, argmax: Tensor, 
   return backend.wrap(backend.kernel('pool.max_backward', maxBackwardCpu, sizeOf(inputShape))(dy.host, argmax.host, ...geom) as Float32Array, inputShape);
 }
 
-/** The grid of the *_tiled entries, [ow, oh, planes], in workgroups; null where a dimension exceeds WebGPU's 65,535. */
-function tiledGrid(output: readonly number[]): [number, number, number] | null {
+/**
+ * The grid of the *_tiled entries, [ow, oh, planes], in workgroups: null unless the windows tile the plane and
+ * every dimension is within WebGPU's 65,535.
+ */
+function tiledGrid(p: Pool2dParams, output: readonly number[]): [number, number, number] | null {
+  if (!tiles(p)) return null;
   const [n, c, oh, ow] = output;
   const grid: [number, number, number] = [Math.ceil(ow / TILED_WG), oh, n * c];
   return grid.every((g) => g <= 65535) ? grid : null;
@@ -132,13 +136,13 @@ function runTiled(backend: WebGpuBackend, entry: string, p: Pool2dParams, output
     constants: { WG: TILED_WG, KH: p.kernelH, KW: p.kernelW, ...constants },
     uniforms: [sizeOf(output), ...geom],
     buffers: tensors.map((t) => t.buffer),
-    workgroups: tiledGrid(output)!,
+    workgroups: tiledGrid(p, output)!,
   });
 }
 
 /** The WGSL entry point maxPool2dForward uses for an output of `output`'s shape. */
 export function maxForwardEntry(p: Pool2dParams, output: readonly number[]): 'max_forward_tiled' | 'max_forward' {
-  return tiles(p) && tiledGrid(output) ? 'max_forward_tiled' : 'max_forward';
+  return tiledGrid(p, output) ? 'max_forward_tiled' : 'max_forward';
 }
 
 /**
@@ -147,7 +151,7 @@ export function maxForwardEntry(p: Pool2dParams, output: readonly number[]): 'ma
  * otherwise one per input gathering from the windows holding it.
  */
 export function maxBackwardEntry(p: Pool2dParams, output: readonly number[]): 'max_backward_tiled' | 'max_backward_disjoint' | 'max_backward' {
-  if (tiles(p) && tiledGrid(output)) return 'max_backward_tiled';
+  if (tiledGrid(p, output)) return 'max_backward_tiled';
   return p.strideH >= p.kernelH && p.strideW >= p.kernelW ? 'max_backward_disjoint' : 'max_backward';
 }
 

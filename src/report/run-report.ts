@@ -1,7 +1,7 @@
 // The report of a run directory: DIR/plots/*.png|svg and DIR/report.html, rebuilt from the run's files
 // alone (`ser-gpu report DIR`), so it needs no GPU and can be regenerated after the run.
 import { basename, join, resolve } from 'node:path';
-import { RUN_FILES } from '../app/run-files.js';
+import { holdsOutNoActor, RUN_FILES } from '../app/run-files.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { duration, epochCounts, percent } from './format.js';
 import { meanStd } from '../eval/metrics.js';
@@ -29,8 +29,7 @@ function headline(input: RunReportInput): Html {
   const { evaluations, epochs, info } = input;
   const items: { label: string; value: string; title?: string }[] = [];
   // A run without test actors is evaluated on its validation actors, or without those on its training actors: say which.
-  const heldOutNone = info.splits.every((s) => s.val.length === 0 && s.test.length === 0);
-  const part = evaluations.every((e) => /\btest\b/.test(e.name)) ? 'test' : heldOutNone ? 'training-actor' : 'validation';
+  const part = evaluations.every((e) => /\btest\b/.test(e.name)) ? 'test' : holdsOutNoActor(info.splits) ? 'training-actor' : 'validation';
   if (evaluations.length > 1) {
     const wa = meanStd(evaluations.map((e) => e.metrics.wa));
     const ua = meanStd(evaluations.map((e) => e.metrics.ua));

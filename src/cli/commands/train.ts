@@ -2,6 +2,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import type { TrainEvent } from '../../app/events.js';
 import { withBackend, type BackendArgs } from '../options.js';
+import { holdsOutNoActor } from '../../app/run-files.js';
 import { parseActorList, parseValActors } from '../../app/split-plan.js';
 import { parseAugment } from '../../augment/index.js';
 import { checkedText, existingInputs, integerFlag, numberFlag, parsedFlag, UsageError } from '../usage.js';
@@ -93,7 +94,7 @@ export const trainCommand: CommandModule<object, TrainArgs> = {
         const { wa, ua } = result.summary;
         lines.push(`mean +- std over ${result.folds.length} folds: WA ${(100 * wa.mean).toFixed(1)} +- ${(100 * wa.std).toFixed(1)}%, UA ${(100 * ua.mean).toFixed(1)} +- ${(100 * ua.std).toFixed(1)}%`);
       }
-      if (result.info.splits.every((s) => s.val.length === 0 && s.test.length === 0)) {
+      if (holdsOutNoActor(result.info.splits)) {
         lines.push('no actor was held out, so that figure is on voices the model trained on: --folds 5 (or --test-actors) measures unseen speakers');
       }
       if (result.report && 'error' in result.report) process.stderr.write(`ser-gpu: the report could not be written: ${result.report.error}\n`);
@@ -110,7 +111,7 @@ export const trainCommand: CommandModule<object, TrainArgs> = {
 /** "16,48,96,192": one positive integer of filters per conv block. */
 export function parseFilters(text: string): number[] {
   const filters = text.split(',').map((part) => Number(part.trim()));
-  if (filters.length === 0 || filters.some((f) => !Number.isInteger(f) || f < 1)) throw new Error(`expected filters per block such as 16,32,64,128, got "${text}"`);
+  if (filters.some((f) => !Number.isInteger(f) || f < 1)) throw new Error(`expected filters per block such as 16,32,64,128, got "${text}"`);
   return filters;
 }
 
